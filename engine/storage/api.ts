@@ -1,0 +1,170 @@
+/**
+ * The storage layer's public contract: what the layers above (txn/, catalog/, sql/) may use.
+ * Everything else in engine/storage/ is private to it.
+ *
+ * Model: one `Storage` per database file (shared by every connection of the process on that
+ * path). Pages live in a bounded cache in decoded form. A `WriteTxn` sees its own changes
+ * (copy-on-write pages private to it) and publishes them atomically at commit, through the
+ * write-ahead log. A `ReadView` sees the latest committed state at the time of each call, and
+ * never sees uncommitted pages of a writer. At most one WriteTxn is open at a time per Storage.
+ *
+ * Trees: a table B-tree maps a 64-bit rowid to a record (a row of SqlValues). An index B-tree
+ * holds keys (records) ordered by a KeyInfo; WITHOUT ROWID tables are index B-trees too.
+ *
+ * Cursors survive modification of their tree (by the same transaction, or by commits becoming
+ * visible to a ReadView): they remember their current key and re-seek when the tree changed.
+ */
+import type { SqlValue, Collation } from '../common/value.js';
+
+/** How the entries of an index B-tree are ordered: per key column, a collation and a direction. */
+export interface KeyInfo {
+  /** Collation per key column (undefined = BINARY). Length = number of key columns compared. */
+  readonly collations: readonly (Collation | undefined)[];
+  /** true = DESC for that column. */
+  readonly desc: readonly boolean[];
+}
+
+export type Rowid = number | bigint;
+
+export interface TableCursor {
+  /** Moves to the first entry; false if the tree is empty. */
+  first(): boolean;
+  last(): boolean;
+  next(): boolean;
+  prev(): boolean;
+  /**
+   * Positions at `rowid` if present (returns true), else at the smallest entry greater than it
+   * (returns false; `valid` tells whether such an entry exists).
+   */
+  seek(rowid: Rowid): boolean;
+  readonly valid: boolean;
+  rowid(): Rowid;
+  /** The decoded record at the cursor. The array is shared and must not be mutated. */
+  record(): readonly SqlValue[];
+}
+
+export interface IndexCursor {
+  first(): boolean;
+  last(): boolean;
+  next(): boolean;
+  prev(): boolean;
+  /**
+   * Positions relative to `key`, comparing only the first key.length columns (a prefix):
+   * 'ge' first entry >= key, 'gt' first entry > key, 'le' last entry <= key, 'lt' last entry < key.
+   * Returns `valid`.
+   */
+  seek(key: readonly SqlValue[], bias: 'ge' | 'gt' | 'le' | 'lt'): boolean;
+  readonly valid: boolean;
+  /** The full decoded key (for a rowid index the last element is the rowid). Shared; do not mutate. */
+  key(): readonly SqlValue[];
+}
+
+export interface TableTree {
+  readonly root: number;
+  cursor(): TableCursor;
+  /** Point lookup; undefined if absent. The array is shared and must not be mutated. */
+  get(rowid: Rowid): readonly SqlValue[] | undefined;
+  /** Largest rowid in the tree, or 0 if empty. */
+  maxRowid(): Rowid;
+  count(): number;
+  /** Insert or overwrite. Only on a WriteTxn. */
+  insert(rowid: Rowid, record: readonly SqlValue[]): void;
+  /** Returns whether the row existed. Only on a WriteTxn. */
+  delete(rowid: Rowid): boolean;
+  /** Removes every entry (keeps the root page). Only on a WriteTxn. */
+  clear(): void;
+}
+
+export interface IndexTree {
+  readonly root: number;
+  readonly keyInfo: KeyInfo;
+  cursor(): IndexCursor;
+  count(): number;
+  /** Insert a key (an exact duplicate is replaced). Only on a WriteTxn. */
+  insert(key: readonly SqlValue[]): void;
+  /** Delete the entry equal to the full key; returns whether it existed. Only on a WriteTxn. */
+  delete(key: readonly SqlValue[]): boolean;
+  clear(): void;
+}
+
+/** The fields of the SQLite database header that the layers above read or set. */
+export interface HeaderFields {
+  readonly pageSize: number;
+  /** File change counter (offset 24). */
+  readonly changeCounter: number;
+  readonly pageCount: number;
+  readonly freelistCount: number;
+  /** Offset 40. Incremented by every schema change. */
+  schemaCookie: number;
+  /** Offset 44: 4 for new databases. */
+  readonly schemaFormat: number;
+  /** Offset 56: 1 = UTF-8 (the only encoding supported). */
+  readonly textEncoding: number;
+  /** Offset 60. */
+  userVersion: number;
+  /** Offset 68. */
+  applicationId: number;
+  /** Offset 52: non-zero when auto_vacuum / incremental vacuum is on. */
+  readonly autoVacuum: number;
+  /** Offset 48: suggested cache size. */
+  readonly defaultCacheSize: number;
+}
+
+/** Read access to the latest committed state (or, on a WriteTxn, to the transaction's own state). */
+export interface PageView {
+  openTable(root: number): TableTree;
+  openIndex(root: number, keyInfo: KeyInfo): IndexTree;
+  readonly header: Readonly<HeaderFields>;
+}
+
+export interface ReadView extends PageView {}
+
+export interface WriteTxn extends PageView {
+  readonly header: HeaderFields;
+  /** Allocates a new empty tree and returns its root page number (page 1 is sqlite_schema). */
+  createTree(kind: 'table' | 'index'): number;
+  /** Frees every page of the tree. (SQLite's root-page moving for auto_vacuum is not done.) */
+  dropTree(root: number): void;
+  /** Nested savepoints over page state; names are the caller's business. Returns a depth token. */
+  savepoint(): number;
+  /** Undo everything since savepoint `token` was taken; the savepoint stays open. */
+  rollbackTo(token: number): void;
+  /** Forget savepoint `token` (and deeper ones), keeping their changes. */
+  release(token: number): void;
+  /** Durably commit (per the synchronous level) and publish. Throws SqliteError on I/O failure (the txn is then rolled back). */
+  commit(): void;
+  rollback(): void;
+  readonly open: boolean;
+}
+
+export type SynchronousLevel = 0 | 1 | 2 | 3; // OFF, NORMAL, FULL, EXTRA
+
+export interface StorageOptions {
+  readonly readonly: boolean;
+  /** Refuse to create the file if it does not exist (SQLITE_CANTOPEN). */
+  readonly fileMustExist: boolean;
+  /** Page size for a new database. Default 4096. */
+  readonly pageSize?: number;
+}
+
+export interface Storage {
+  readonly path: string;
+  readonly memory: boolean;
+  readonly readonly: boolean;
+  read(): ReadView;
+  /** Throws SQLITE_BUSY if another WriteTxn is open, SQLITE_READONLY on a read-only storage. */
+  beginWrite(): WriteTxn;
+  readonly writeTxnOpen: boolean;
+  synchronous: SynchronousLevel;
+  /** PRAGMA cache_size semantics: positive = pages, negative = KiB. */
+  cacheSize: number;
+  /** Pages of log after which a commit triggers a checkpoint (0 disables). */
+  walAutocheckpoint: number;
+  /** Copies logged pages into the main file. Returns [busy, logFrames, checkpointedFrames] as PRAGMA wal_checkpoint does. */
+  checkpoint(mode: 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'): [number, number, number];
+  /** The whole database as a SQLite-format image (committed state), as sqlite3_serialize gives. */
+  serialize(): Uint8Array;
+  /** Verifies the file structure; returns problems in SQLite's wording, empty when ok. `trees` are the roots the schema names, with how to order index keys. */
+  integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[];
+  close(): void;
+}
