@@ -143,7 +143,7 @@ export function compareText(a: string, b: string): number {
 
 /** Surrogates (supplementary code points) sort after U+E000..U+FFFF in UTF-8. */
 function utf8Rank(c: number): number {
-  return c >= 0xd800 && c <= 0xdfff ? c + 0x2000 : c;
+  return c >= 0xd800 && c <= 0xdfff ? c + 0x2800 : c;
 }
 
 export function compareBlob(a: Uint8Array, b: Uint8Array): number {

@@ -649,13 +649,17 @@ export interface VacuumStmt extends Span {
   readonly into: Expr | null;
 }
 
+/** `ANALYZE [schema.]target`: a single name is `target` (schema, table or index). */
 export interface AnalyzeStmt extends Span {
   readonly kind: 'Analyze';
+  readonly schema: string | null;
   readonly target: string | null;
 }
 
+/** `REINDEX [schema.]target`: a single name is `target` (collation, table or index). */
 export interface ReindexStmt extends Span {
   readonly kind: 'Reindex';
+  readonly schema: string | null;
   readonly target: string | null;
 }
 
@@ -663,6 +667,8 @@ export interface AttachStmt extends Span {
   readonly kind: 'Attach';
   readonly expr: Expr;
   readonly name: Expr;
+  /** `KEY expr` (accepted and ignored by SQLite without encryption). */
+  readonly key: Expr | null;
 }
 
 export interface DetachStmt extends Span {

@@ -81,6 +81,11 @@ export interface SessionOptions {
   readonly fileMustExist: boolean;
   /** busy_timeout in milliseconds */
   readonly timeout: number;
+  /**
+   * When present, open a private in-memory database initialised from this SQLite image (the
+   * `new Database(buffer)` form, sqlite3_deserialize); `path` is then ':memory:'.
+   */
+  readonly image?: Uint8Array;
 }
 
 export interface Session {

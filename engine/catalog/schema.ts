@@ -1,0 +1,162 @@
+/**
+ * Schema: the immutable set of tables, indexes, views and triggers of one database, built from
+ * the rows of sqlite_schema (page 1). A schema change produces a new Schema object; compiled
+ * statements remember the Schema they were planned against and re-plan when it is replaced.
+ */
+import { sqliteError } from '../common/errors.js';
+import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStmt, Statement } from '../sql/ast.js';
+import { parseStatement } from '../sql/parser/index.js';
+import { autoIndexSchema, buildTable, canonicalCollation } from './build-table.js';
+import type { IndexColumnSchema, IndexSchema, SchemaRow, TableSchema, TriggerSchema, ViewSchema } from './types.js';
+
+export class Schema {
+  readonly tables = new Map<string, TableSchema>();
+  readonly indexes = new Map<string, IndexSchema>();
+  readonly views = new Map<string, ViewSchema>();
+  readonly triggers = new Map<string, TriggerSchema>();
+  /** Lower-cased table name -> its indexes in sqlite_schema order. */
+  readonly tableIndexes = new Map<string, IndexSchema[]>();
+  /** Lower-cased table name -> triggers on it. */
+  readonly tableTriggers = new Map<string, TriggerSchema[]>();
+  /** Lower-cased parent table name -> foreign keys that reference it: [child table, fk index]. */
+  readonly referencedBy = new Map<string, { child: TableSchema; fk: number }[]>();
+
+  constructor(
+    readonly rows: readonly SchemaRow[],
+    readonly cookie: number,
+  ) {
+    const pendingAuto = new Map<string, { table: TableSchema; specs: ReturnType<typeof buildTable>['autoIndexes'] }>();
+    for (const row of rows) {
+      const key = row.name.toLowerCase();
+      switch (row.type) {
+        case 'table': {
+          if (row.sql === null) break;
+          const stmt = parseStored<CreateTableStmt>(row.sql, 'CreateTable');
+          const { table, autoIndexes } = buildTable(stmt, row.sql, row.rootpage);
+          const t: TableSchema = stmt.name === row.name ? table : { ...table, name: row.name };
+          this.tables.set(key, t);
+          this.tableIndexes.set(key, []);
+          if (autoIndexes.length) pendingAuto.set(key, { table: t, specs: autoIndexes });
+          if (t.withoutRowid) {
+            // The table's own B-tree is its primary-key index; PRAGMA index_list shows it.
+            const pkSpec = autoIndexes.find((a) => a.origin === 'pk');
+            if (pkSpec) this.indexes.set(pkSpec.name.toLowerCase(), autoIndexSchema(t, pkSpec, row.rootpage));
+          }
+          break;
+        }
+        case 'index': {
+          const tkey = row.tblName.toLowerCase();
+          let idx: IndexSchema;
+          if (row.sql === null) {
+            const pend = pendingAuto.get(tkey);
+            const spec = pend?.specs.find((s) => s.name.toLowerCase() === key);
+            if (!pend || !spec) throw sqliteError(`malformed database schema (${row.name})`, 'SQLITE_CORRUPT');
+            idx = autoIndexSchema(pend.table, spec, row.rootpage);
+          } else {
+            const table = this.tables.get(tkey);
+            if (!table) throw sqliteError(`malformed database schema (${row.name})`, 'SQLITE_CORRUPT');
+            idx = buildIndex(parseStored<CreateIndexStmt>(row.sql, 'CreateIndex'), table, row.sql, row.rootpage);
+          }
+          this.indexes.set(key, idx);
+          this.tableIndexes.get(tkey)?.push(idx);
+          break;
+        }
+        case 'view': {
+          if (row.sql === null) break;
+          const stmt = parseStored<CreateViewStmt>(row.sql, 'CreateView');
+          this.views.set(key, { kind: 'view', name: row.name, sql: row.sql, temp: false, columnNames: stmt.columns, select: stmt.select });
+          break;
+        }
+        case 'trigger': {
+          if (row.sql === null) break;
+          const stmt = parseStored<CreateTriggerStmt>(row.sql, 'CreateTrigger');
+          const trig: TriggerSchema = { kind: 'trigger', name: row.name, table: row.tblName, sql: row.sql, temp: false, stmt };
+          this.triggers.set(key, trig);
+          const tk = row.tblName.toLowerCase();
+          const list = this.tableTriggers.get(tk) ?? [];
+          list.push(trig);
+          this.tableTriggers.set(tk, list);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    for (const t of this.tables.values()) {
+      for (const fk of t.foreignKeys) {
+        const pk = fk.parentTable.toLowerCase();
+        const list = this.referencedBy.get(pk) ?? [];
+        list.push({ child: t, fk: fk.id });
+        this.referencedBy.set(pk, list);
+      }
+    }
+  }
+
+  table(name: string): TableSchema | undefined {
+    return this.tables.get(name.toLowerCase());
+  }
+
+  indexesOf(table: string): readonly IndexSchema[] {
+    return this.tableIndexes.get(table.toLowerCase()) ?? [];
+  }
+
+  triggersOf(table: string): readonly TriggerSchema[] {
+    return this.tableTriggers.get(table.toLowerCase()) ?? [];
+  }
+
+  /** Any object (table, index, view, trigger) with that name. */
+  objectType(name: string): 'table' | 'index' | 'view' | 'trigger' | null {
+    const k = name.toLowerCase();
+    if (this.tables.has(k)) return 'table';
+    if (this.indexes.has(k)) return 'index';
+    if (this.views.has(k)) return 'view';
+    if (this.triggers.has(k)) return 'trigger';
+    return null;
+  }
+}
+
+function parseStored<T extends Statement>(sql: string, kind: T['kind']): T {
+  const { stmt } = parseStatement(sql, 0);
+  if (!stmt || stmt.kind !== kind) throw sqliteError(`malformed database schema - ${sql.slice(0, 40)}`, 'SQLITE_CORRUPT');
+  return stmt as T;
+}
+
+export function buildIndex(stmt: CreateIndexStmt, table: TableSchema, sql: string, root: number): IndexSchema {
+  const columns: IndexColumnSchema[] = stmt.columns.map((ic) => {
+    let e = ic.expr;
+    let collation = ic.collation;
+    while (e.kind === 'Collate') {
+      collation = collation ?? e.collation;
+      e = e.expr;
+    }
+    if (e.kind === 'Column' && e.table === null) {
+      const ci = table.columnIndex.get(e.name.toLowerCase());
+      if (ci === undefined) {
+        if (/^(rowid|oid|_rowid_)$/i.test(e.name) && !table.withoutRowid) {
+          return { column: -1, expr: null, collation: canonicalCollation(collation ?? 'BINARY'), desc: ic.direction === 'DESC', name: null };
+        }
+        throw sqliteError(`no such column: ${e.name}`);
+      }
+      return {
+        column: ci,
+        expr: null,
+        collation: canonicalCollation(collation ?? table.columns[ci].collation),
+        desc: ic.direction === 'DESC',
+        name: table.columns[ci].name,
+      };
+    }
+    return { column: -2, expr: ic.expr, collation: canonicalCollation(collation ?? 'BINARY'), desc: ic.direction === 'DESC', name: null };
+  });
+  return {
+    kind: 'index',
+    name: stmt.name,
+    table: table.name,
+    root,
+    unique: stmt.unique,
+    onConflict: null,
+    origin: 'c',
+    partial: stmt.where,
+    columns,
+    sql,
+  };
+}

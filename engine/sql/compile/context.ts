@@ -1,0 +1,67 @@
+/**
+ * What the compilers of one statement share: the runtime its closures run on, the schema it is
+ * planned against, functions and collations, and hooks into the other compilers (to avoid
+ * import cycles between expression, select and DML compilation).
+ */
+import type { Collation } from '../../common/value.js';
+import type { Schema } from '../../catalog/schema.js';
+import type { SelectStmt } from '../ast.js';
+import type { AggregateFunctionDef, ScalarFunctionDef, TableValuedFunctionDef } from '../functions/registry.js';
+import type { Runtime, RowSource } from '../exec/runtime.js';
+import type { Scope } from './scope.js';
+import type { Affinity } from '../semantics/affinity.js';
+
+/** A compiled query: its rows and the static description of its result columns. */
+export interface QueryPlan {
+  readonly source: RowSource;
+  readonly columns: readonly ResultColumnInfo[];
+  /** True when the query reads columns of an enclosing query. */
+  readonly correlated: boolean;
+}
+
+export interface ResultColumnInfo {
+  readonly name: string;
+  readonly affinity: Affinity | null;
+  readonly collation: string;
+  readonly type: string | null;
+  readonly origin: { readonly table: string; readonly column: string; readonly database: string } | null;
+}
+
+/** Function lookup as the compilers need it (implemented over the function registry and the connection's UDFs). */
+export interface FunctionLookup {
+  scalar(name: string, nArgs: number): ScalarFunctionDef | undefined;
+  aggregate(name: string, nArgs: number): AggregateFunctionDef | undefined;
+  tableValued(name: string): TableValuedFunctionDef | undefined;
+  /** Whether any function of any arity has this name (wrong arity vs unknown function). */
+  known(name: string): boolean;
+}
+
+export interface CompileCtx {
+  readonly rt: Runtime;
+  readonly schema: Schema;
+  readonly functions: FunctionLookup;
+  /** Collating function by name; undefined for BINARY. Throws `no such collation sequence: X`. */
+  collation(name: string | null): Collation | undefined;
+  /** Compiles a (sub)query in the given outer scope. */
+  compileSelect(stmt: SelectStmt, outer: Scope | null): QueryPlan;
+  /** Set by any compiled write; the statement is then not readonly. */
+  writes: boolean;
+  /** Names of CTEs visible at this point (innermost last), managed by the select compiler. */
+  readonly ctes: CteBinding[];
+  /** Trigger context: NEW/OLD pseudo-tables, RAISE allowed. */
+  trigger: TriggerContext | null;
+  /** When compiling for EXPLAIN QUERY PLAN: collects the planner's decisions. */
+  explain?: string[];
+}
+
+export interface CteBinding {
+  readonly name: string;
+  /** Compiles a reference to this CTE (a fresh RowSource per reference) with its column names. */
+  readonly plan: () => QueryPlan;
+  /** For a recursive CTE while compiling its recursive part: the working-table source. */
+  readonly recursiveRef: (() => QueryPlan) | null;
+}
+
+export interface TriggerContext {
+  readonly raiseAllowed: boolean;
+}

@@ -1,0 +1,167 @@
+/**
+ * Common table expressions. A plain CTE compiles afresh at each reference. A recursive CTE
+ * (a compound whose right-hand parts reference the CTE) runs SQLite's queue algorithm: the
+ * initial rows are queued; each dequeued row is output and becomes the single-row "working
+ * table" for one run of the recursive part, whose rows are queued in turn (UNION drops rows
+ * already seen; UNION ALL keeps all). LIMIT on the CTE's select bounds the output.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { SqlValue } from '../../common/value.js';
+import type { CommonTableExpr, SelectBody, SelectStmt, WithClause } from '../ast.js';
+import { rowKey, hashableCollation } from '../exec/keys.js';
+import { evalLimit } from '../exec/rows.js';
+import type { Ev, RowSource } from '../exec/runtime.js';
+import type { CompileCtx, QueryPlan } from './context.js';
+import { compileExpr } from './expr.js';
+import { Scope } from './scope.js';
+
+function referencesName(body: SelectBody, name: string): boolean {
+  const n = name.toLowerCase();
+  return JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).toLowerCase().includes(`"kind":"tableref","schema":null,"name":${JSON.stringify(n)}`);
+}
+
+function rename(plan: QueryPlan, cte: CommonTableExpr): QueryPlan {
+  if (!cte.columns) return plan;
+  if (cte.columns.length !== plan.columns.length) {
+    throw sqliteError(`table ${cte.name} has ${plan.columns.length} values for ${cte.columns.length} columns`);
+  }
+  return { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: cte.columns![i] })) };
+}
+
+/** Pushes the WITH clause's CTEs onto cx.ctes; returns how many were pushed. */
+export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): number {
+  let n = 0;
+  for (const cte of w.ctes) {
+    const body = cte.select.body;
+    const recursive = w.recursive && body.kind === 'Compound' && referencesName(body, cte.name);
+    if (!recursive) {
+      cx.ctes.push({ name: cte.name, plan: () => rename(cx.compileSelect(cte.select, outer), cte), recursiveRef: null });
+    } else {
+      cx.ctes.push({ name: cte.name, plan: () => compileRecursive(cx, cte, outer), recursiveRef: null });
+    }
+    n++;
+  }
+  return n;
+}
+
+class WorkingTable implements RowSource {
+  rows: SqlValue[][] = [];
+  private i = 0;
+  open(): void {
+    this.i = 0;
+  }
+  next(): SqlValue[] | null {
+    return this.i < this.rows.length ? this.rows[this.i++] : null;
+  }
+  close(): void {}
+}
+
+class RecursiveSource implements RowSource {
+  private queue: SqlValue[][] = [];
+  private seen: Set<string> | null = null;
+  private remaining = -1;
+  private skip = 0;
+
+  constructor(
+    private readonly initial: RowSource,
+    private readonly recursive: RowSource,
+    private readonly work: WorkingTable,
+    private readonly distinct: boolean,
+    private readonly colls: ReturnType<typeof hashableCollation>[],
+    private readonly limit: Ev | null,
+    private readonly offset: Ev | null,
+  ) {}
+
+  private push(r: SqlValue[]): void {
+    if (this.seen) {
+      const k = rowKey(r, this.colls.map((c) => c ?? 'BINARY'));
+      if (this.seen.has(k)) return;
+      this.seen.add(k);
+    }
+    this.queue.push(r);
+  }
+
+  open(): void {
+    this.queue = [];
+    this.seen = this.distinct ? new Set() : null;
+    this.remaining = this.limit ? evalLimit(this.limit) : -1;
+    this.skip = this.offset ? Math.max(0, evalLimit(this.offset)) : 0;
+    this.initial.open();
+    try {
+      for (let r = this.initial.next(); r !== null; r = this.initial.next()) this.push(r);
+    } finally {
+      this.initial.close();
+    }
+  }
+
+  next(): SqlValue[] | null {
+    for (;;) {
+      if (this.remaining === 0) return null;
+      const row = this.queue.shift();
+      if (!row) return null;
+      this.work.rows = [row];
+      this.recursive.open();
+      try {
+        for (let r = this.recursive.next(); r !== null; r = this.recursive.next()) this.push(r);
+      } finally {
+        this.recursive.close();
+      }
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      if (this.remaining > 0) this.remaining--;
+      return row;
+    }
+  }
+
+  close(): void {
+    this.queue = [];
+  }
+}
+
+function compileRecursive(cx: CompileCtx, cte: CommonTableExpr, outer: Scope | null): QueryPlan {
+  const sel: SelectStmt = cte.select;
+  const body = sel.body;
+  if (body.kind !== 'Compound') throw sqliteError(`recursive reference in a subquery: ${cte.name}`);
+  if (body.op !== 'UNION' && body.op !== 'UNION ALL') {
+    throw sqliteError(`circular reference: ${cte.name}`);
+  }
+  // initial part: everything left of the last compound operator
+  // While compiling the initial part, a reference to the CTE itself is an error.
+  const blocker = {
+    name: cte.name,
+    plan: (): QueryPlan => {
+      throw sqliteError(`circular reference: ${cte.name}`);
+    },
+    recursiveRef: null,
+  };
+  cx.ctes.push(blocker);
+  let initialPlan: QueryPlan;
+  try {
+    initialPlan = cx.compileSelect({ ...sel, body: body.left, orderBy: null, limit: null, offset: null, with: null }, outer);
+  } finally {
+    cx.ctes.pop();
+  }
+  const named = rename(initialPlan, cte);
+  const work = new WorkingTable();
+  const workPlan: QueryPlan = { source: work, columns: named.columns, correlated: false };
+  cx.ctes.push({ name: cte.name, plan: () => workPlan, recursiveRef: () => workPlan });
+  let recPlan: QueryPlan;
+  try {
+    recPlan = cx.compileSelect({ ...sel, body: body.right, orderBy: null, limit: null, offset: null, with: null }, outer);
+  } finally {
+    cx.ctes.pop();
+  }
+  if (recPlan.columns.length !== named.columns.length) {
+    throw sqliteError(`SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
+  }
+  const scope = outer ? outer.child([]) : new Scope([], null, { correlated: false, depth: 0 });
+  const limit = sel.limit ? compileExpr(cx, sel.limit, scope).ev : null;
+  const offset = sel.offset ? compileExpr(cx, sel.offset, scope).ev : null;
+  return {
+    source: new RecursiveSource(named.source, recPlan.source, work, body.op === 'UNION', named.columns.map((c) => hashableCollation(c.collation)), limit, offset),
+    columns: named.columns,
+    correlated: named.correlated || recPlan.correlated,
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * CREATE TABLE / INDEX / VIEW / TRIGGER: validation with SQLite's messages, new B-trees, the
+ * sqlite_schema rows (with SQLite's stored text), automatic indexes, sqlite_sequence for
+ * AUTOINCREMENT, CREATE TABLE ... AS SELECT, and index builds over existing rows.
+ */
+import { sqliteError } from '../../../common/errors.js';
+import { compareValues, type SqlValue } from '../../../common/value.js';
+import { buildTable } from '../../../catalog/build-table.js';
+import { buildIndex } from '../../../catalog/schema.js';
+import { bumpSchemaCookie, insertSchemaRow } from '../../../catalog/schema-store.js';
+import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStmt } from '../../ast.js';
+import { parseStatement, tokenize } from '../../parser/index.js';
+import { isKeyword } from '../../lexer.js';
+import type { Connection } from '../../connection.js';
+import type { CompileCtx, QueryPlan } from '../context.js';
+import { keyInfoFor } from '../access-path.js';
+import { compileExpr } from '../expr.js';
+import { Scope } from '../scope.js';
+import { bindTableSource } from '../table-source.js';
+import { toBool } from '../../exec/truth.js';
+import { quoteIdent, storedSql } from './sql-text.js';
+import type { Affinity } from '../../semantics/affinity.js';
+
+export function keywordCheck(w: string): boolean {
+  const t = tokenize(w);
+  return t.length === 1 && isKeyword(t[0].type);
+}
+
+function checkName(cx: CompileCtx, name: string, kind: string): void {
+  if (name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`object name reserved for internal use: ${name}`);
+  const existing = cx.schema.objectType(name);
+  if (existing) {
+    if (existing === 'index') throw sqliteError(`there is already an index named ${name}`);
+    throw sqliteError(`${existing === kind ? kind : existing} ${name} already exists`);
+  }
+}
+
+function exists(cx: CompileCtx, name: string, kind: 'table' | 'index' | 'view' | 'trigger'): boolean {
+  const t = cx.schema.objectType(name);
+  return t !== null && (t === kind || ((kind === 'table' || kind === 'view') && (t === 'table' || t === 'view')));
+}
+
+/** Declared type SQLite gives a CREATE TABLE AS column from its expression affinity. */
+function typeForAffinity(a: Affinity | null): string {
+  switch (a) {
+    case 'INTEGER':
+      return 'INT';
+    case 'REAL':
+      return 'REAL';
+    case 'TEXT':
+      return 'TEXT';
+    case 'NUMERIC':
+      return 'NUM';
+    default:
+      return '';
+  }
+}
+
+export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableStmt, sql: string): () => void {
+  if (stmt.temp) throw sqliteError('TEMP tables are not supported yet by heliosdb-lite');
+  if (stmt.schema && stmt.schema.toLowerCase() !== 'main') throw sqliteError(`unknown database ${stmt.schema}`);
+  if (exists(cx, stmt.name, 'table')) {
+    if (stmt.ifNotExists) return () => {};
+  }
+  checkName(cx, stmt.name, 'table');
+  let plan: QueryPlan | null = null;
+  let text: string;
+  let def: CreateTableStmt = stmt;
+  if (stmt.asSelect) {
+    plan = cx.compileSelect(stmt.asSelect, null);
+    const cols = plan.columns.map((c) => {
+      const type = typeForAffinity(c.affinity);
+      return `${quoteIdent(c.name, keywordCheck)}${type ? ` ${type}` : ''}`;
+    });
+    text = `CREATE TABLE ${quoteIdent(stmt.name, keywordCheck)}(${cols.map((c, i) => `${i === 0 ? '\n  ' : ',\n  '}${c}`).join('')}\n)`;
+    const reparsed = parseStatement(text, 0).stmt as CreateTableStmt;
+    def = reparsed;
+  } else {
+    text = storedSql('TABLE', sql, stmt.start, stmt.end);
+  }
+  // validates the definition now (errors at prepare, as in SQLite)
+  buildTable(def, text, 0);
+  const asPlan = plan;
+  return () => {
+    const tx = conn.ensureWriteTxn();
+    const { table, autoIndexes } = buildTable(def, text, 0);
+    const root = tx.createTree(table.withoutRowid ? 'index' : 'table');
+    insertSchemaRow(tx, { type: 'table', name: stmt.name, tblName: stmt.name, rootpage: root, sql: text });
+    for (const a of autoIndexes) {
+      if (table.withoutRowid && a.origin === 'pk') continue;
+      const iroot = tx.createTree('index');
+      insertSchemaRow(tx, { type: 'index', name: a.name, tblName: stmt.name, rootpage: iroot, sql: null });
+    }
+    if (table.autoincrement && !cx.schema.table('sqlite_sequence')) {
+      const sroot = tx.createTree('table');
+      insertSchemaRow(tx, { type: 'table', name: 'sqlite_sequence', tblName: 'sqlite_sequence', rootpage: sroot, sql: 'CREATE TABLE sqlite_sequence(name,seq)' });
+    }
+    bumpSchemaCookie(tx);
+    conn.schemaChanged();
+    if (asPlan) {
+      const t = tx.openTable(root);
+      let rowid = 0;
+      const cols = table.columns;
+      asPlan.source.open();
+      try {
+        for (let r = asPlan.source.next(); r !== null; r = asPlan.source.next()) {
+          t.insert(++rowid, r.map((v, i) => applyCol(v, cols[i].affinity)));
+        }
+      } finally {
+        asPlan.source.close();
+      }
+    }
+  };
+}
+
+import { applyAffinity } from '../../semantics/affinity.js';
+function applyCol(v: SqlValue, a: Affinity): SqlValue {
+  return applyAffinity(v, a);
+}
+
+export function createIndex(cx: CompileCtx, conn: Connection, stmt: CreateIndexStmt, sql: string): () => void {
+  if (stmt.using) throw sqliteError(`no such index method: ${stmt.using.method}`);
+  if (stmt.schema && stmt.schema.toLowerCase() !== 'main') throw sqliteError(`unknown database ${stmt.schema}`);
+  if (exists(cx, stmt.name, 'index') && stmt.ifNotExists) return () => {};
+  const table = cx.schema.table(stmt.table);
+  if (!table) {
+    if (cx.schema.views.has(stmt.table.toLowerCase())) throw sqliteError('views may not be indexed');
+    throw sqliteError(`no such table: main.${stmt.table}`);
+  }
+  if (table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`table ${table.name} may not be indexed`);
+  if (cx.schema.objectType(stmt.name)) {
+    if (cx.schema.objectType(stmt.name) === 'index') throw sqliteError(`index ${stmt.name} already exists`);
+    throw sqliteError(`there is already a table named ${stmt.name}`);
+  }
+  if (stmt.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`object name reserved for internal use: ${stmt.name}`);
+  const text = storedSql(stmt.unique ? 'UNIQUE INDEX' : 'INDEX', sql, stmt.start, stmt.end);
+  const idx = buildIndex(stmt, table, text, 0);
+  // compile index expressions and the partial condition now to surface errors at prepare
+  const slot = cx.rt.allocSlot();
+  const src = bindTableSource(cx, table, table.name, slot);
+  const scope = new Scope([src], null, { correlated: false, depth: 0 });
+  const parts = idx.columns.map((c) => (c.column === -2 ? compileExpr(cx, c.expr!, scope).ev : c.column === -1 ? src.rowid! : src.columns[c.column].read));
+  const partial = idx.partial ? compileExpr(cx, idx.partial, scope).ev : null;
+  return () => {
+    const tx = conn.ensureWriteTxn();
+    const root = tx.createTree('index');
+    const built = { ...idx, root };
+    const ki = keyInfoFor(cx, table, built);
+    const itree = tx.openIndex(root, ki);
+    const rt = cx.rt;
+    const nKey = parts.length;
+    if (!table.withoutRowid) {
+      const cur = tx.openTable(table.root).cursor();
+      let prev: SqlValue[] | null = null;
+      const keys: SqlValue[][] = [];
+      for (let ok = cur.first(); ok; ok = cur.next()) {
+        rt.rows[slot] = cur.record();
+        rt.rowids[slot] = cur.rowid();
+        if (partial && !toBool(partial())) continue;
+        const key = parts.map((p) => p());
+        key.push(cur.rowid());
+        keys.push(key);
+      }
+      if (stmt.unique) {
+        keys.sort((a, b) => {
+          for (let i = 0; i < nKey; i++) {
+            const c = compareValues(a[i], b[i], ki.collations[i]);
+            if (c !== 0) return ki.desc[i] ? -c : c;
+          }
+          return 0;
+        });
+        for (const k of keys) {
+          if (prev && k.slice(0, nKey).every((v, i) => v !== null && compareValues(v, prev![i], ki.collations[i]) === 0)) {
+            const what = idx.columns.every((c) => c.column >= 0) ? idx.columns.map((c) => `${table.name}.${table.columns[c.column].name}`).join(', ') : `index '${idx.name}'`;
+            throw sqliteError(`UNIQUE constraint failed: ${what}`, 'SQLITE_CONSTRAINT_UNIQUE');
+          }
+          prev = k;
+        }
+      }
+      for (const k of keys) itree.insert(k);
+    } else {
+      throw sqliteError('CREATE INDEX on WITHOUT ROWID tables is not supported yet');
+    }
+    insertSchemaRow(tx, { type: 'index', name: stmt.name, tblName: table.name, rootpage: root, sql: text });
+    bumpSchemaCookie(tx);
+    conn.schemaChanged();
+  };
+}
+
+export function createView(cx: CompileCtx, conn: Connection, stmt: CreateViewStmt, sql: string): () => void {
+  if (stmt.temp) throw sqliteError('TEMP views are not supported yet by heliosdb-lite');
+  if (exists(cx, stmt.name, 'view') && stmt.ifNotExists) return () => {};
+  checkName(cx, stmt.name, 'view');
+  const plan = cx.compileSelect(stmt.select, null);
+  if (stmt.columns && stmt.columns.length !== plan.columns.length) {
+    throw sqliteError(`expected ${stmt.columns.length} columns for '${stmt.name}' but got ${plan.columns.length}`);
+  }
+  const text = storedSql('VIEW', sql, stmt.start, stmt.end);
+  return () => {
+    const tx = conn.ensureWriteTxn();
+    insertSchemaRow(tx, { type: 'view', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
+    bumpSchemaCookie(tx);
+    conn.schemaChanged();
+  };
+}
+
+export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTriggerStmt, sql: string): () => void {
+  if (stmt.temp) throw sqliteError('TEMP triggers are not supported yet by heliosdb-lite');
+  if (exists(cx, stmt.name, 'trigger')) {
+    if (stmt.ifNotExists) return () => {};
+    throw sqliteError(`trigger ${stmt.name} already exists`);
+  }
+  const table = cx.schema.table(stmt.table);
+  const view = cx.schema.views.get(stmt.table.toLowerCase());
+  if (!table && !view) throw sqliteError(`no such table: main.${stmt.table}`);
+  if (view && stmt.timing !== 'INSTEAD OF') throw sqliteError(`cannot create ${stmt.timing} trigger on view: main.${stmt.table}`);
+  if (table && stmt.timing === 'INSTEAD OF') throw sqliteError(`cannot create INSTEAD OF trigger on table: ${stmt.table}`);
+  if (table && table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError('cannot create trigger on system table');
+  const text = storedSql('TRIGGER', sql, stmt.start, stmt.end);
+  const tblName = (table ?? view)!.name;
+  return () => {
+    const tx = conn.ensureWriteTxn();
+    insertSchemaRow(tx, { type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
+    bumpSchemaCookie(tx);
+    conn.schemaChanged();
+  };
+}

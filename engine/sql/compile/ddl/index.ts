@@ -1,0 +1,61 @@
+/**
+ * Schema statements and database-level utilities as RunPlans.
+ */
+import { sqliteError } from '../../../common/errors.js';
+import type { Statement } from '../../ast.js';
+import type { Connection } from '../../connection.js';
+import type { CompileCtx } from '../context.js';
+import type { RunPlan } from '../statement.js';
+import { compileAlter } from './alter.js';
+import { createIndex, createTable, createTrigger, createView } from './create.js';
+import { compileDrop } from './drop.js';
+import { compileVacuum } from './vacuum.js';
+
+type DdlStatement = Extract<
+  Statement,
+  { kind: 'CreateTable' | 'CreateIndex' | 'CreateView' | 'CreateTrigger' | 'CreateVirtualTable' | 'Drop' | 'AlterTable' | 'Vacuum' | 'Analyze' | 'Reindex' | 'Attach' | 'Detach' }
+>;
+
+export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement, sql = ''): RunPlan {
+  const src = (stmt as { source?: string }).source ?? sql;
+  let fn: () => void;
+  let write = true;
+  switch (stmt.kind) {
+    case 'CreateTable':
+      fn = createTable(cx, conn, stmt, src);
+      break;
+    case 'CreateIndex':
+      fn = createIndex(cx, conn, stmt, src);
+      break;
+    case 'CreateView':
+      fn = createView(cx, conn, stmt, src);
+      break;
+    case 'CreateTrigger':
+      fn = createTrigger(cx, conn, stmt, src);
+      break;
+    case 'CreateVirtualTable':
+      throw sqliteError(`no such module: ${stmt.module}`);
+    case 'Drop':
+      fn = compileDrop(cx, conn, stmt);
+      break;
+    case 'AlterTable':
+      fn = compileAlter(cx, conn, stmt);
+      break;
+    case 'Vacuum':
+      fn = compileVacuum(cx, conn, stmt);
+      write = false;
+      break;
+    case 'Analyze':
+    case 'Reindex':
+      // statistics are not used by the planner yet; REINDEX has nothing to rebuild with built-in collations
+      fn = () => {};
+      write = false;
+      break;
+    case 'Attach':
+      throw sqliteError('ATTACH is not supported yet by heliosdb-lite');
+    case 'Detach':
+      throw sqliteError(`no such database: ${stmt.name}`);
+  }
+  cx.writes = cx.writes || write;
+  return { columns: [], write, run: () => (fn(), []) };
+}

@@ -1,0 +1,88 @@
+/**
+ * DELETE compilation: rows are found through the join planner, collected, optionally ordered
+ * and limited, then deleted through the TableWriter (foreign key actions, triggers). An
+ * unconditional DELETE of a table without triggers, RETURNING or incoming foreign keys clears
+ * the B-trees directly (SQLite's truncate optimization), still reporting the row count.
+ */
+import type { SqlValue } from '../../../common/value.js';
+import type { Rowid } from '../../../storage/api.js';
+import type { DeleteStmt } from '../../ast.js';
+import type { Connection } from '../../connection.js';
+import type { CompileCtx } from '../context.js';
+import { compileExpr } from '../expr.js';
+import type { FromEntry } from '../from.js';
+import { planJoins } from '../join-plan.js';
+import { Scope } from '../scope.js';
+import type { RunPlan } from '../statement.js';
+import { compileReturning, evalRow, targetTable } from './common.js';
+import { orderAndLimit } from './update.js';
+import { TableWriter } from './writer.js';
+import { keyInfoFor } from '../access-path.js';
+
+export function compileDelete(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, outer: Scope | null = null): RunPlan {
+  cx.writes = true;
+  const table = targetTable(cx, stmt.table.name, stmt.table.schema);
+  const writer = new TableWriter(cx, conn, table, stmt.table.alias);
+  const entries: FromEntry[] = [
+    { source: writer.source, joinType: 'INNER', on: null, usingTerms: [], table, op: null, indexedBy: stmt.table.indexedBy, asOf: null },
+  ];
+  const scope = outer ? outer.child([writer.source]) : new Scope([writer.source], null, { correlated: false, depth: 0 });
+  const joined = planJoins(cx, entries, stmt.where, scope, null);
+  const returning = compileReturning(cx, stmt.returning, scope, table);
+  const orderEvs = (stmt.orderBy ?? []).map((t) => compileExpr(cx, t.expr, scope));
+  const limitScope = new Scope([], outer, scope.query);
+  const limitEv = stmt.limit ? compileExpr(cx, stmt.limit, limitScope).ev : null;
+  const offsetEv = stmt.offset ? compileExpr(cx, stmt.offset, limitScope).ev : null;
+  const rt = cx.rt;
+  const slot = writer.source.slot;
+  const truncatable =
+    !stmt.where && !stmt.returning && !stmt.limit && !stmt.orderBy && !table.withoutRowid &&
+    cx.schema.triggersOf(table.name).length === 0 && !(cx.schema.referencedBy.get(table.name.toLowerCase())?.length) &&
+    !table.autoincrement;
+
+  return {
+    columns: returning ? returning.columns : [],
+    write: true,
+    run: () => {
+      conn.changes = 0;
+      const startTotal = conn.totalChanges;
+      try {
+        if (truncatable && (!conn.pragmas.foreignKeys || table.foreignKeys.length === 0 || conn.deferredViolations === 0)) {
+          const view = rt.host.writeView();
+          const t = view.openTable(table.root);
+          conn.changes = t.count();
+          t.clear();
+          for (const idx of cx.schema.indexesOf(table.name)) view.openIndex(idx.root, keyInfoFor(cx, table, idx)).clear();
+          return [];
+        }
+        type Hit = { row: readonly SqlValue[]; rowid: Rowid | null; keys: SqlValue[] };
+        let hits: Hit[] = [];
+        const op = joined.op;
+        op.open();
+        try {
+          while (op.next()) hits.push({ row: rt.rows[slot], rowid: rt.rowids[slot], keys: orderEvs.map((o) => o.ev()) });
+        } finally {
+          op.close();
+        }
+        if (orderEvs.length || limitEv) hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+        const out: SqlValue[][] = [];
+        for (const h of hits) {
+          let vals: SqlValue[] | undefined;
+          if (!table.withoutRowid) {
+            vals = writer.load(h.rowid!);
+            if (!vals) continue;
+          } else {
+            rt.rows[slot] = h.row;
+            rt.rowids[slot] = null;
+            vals = writer.currentVals();
+          }
+          if (returning) out.push(evalRow(returning.evs));
+          writer.deleteRow(h.rowid, vals);
+        }
+        return out;
+      } finally {
+        conn.totalChanges = startTotal + conn.changes;
+      }
+    },
+  };
+}

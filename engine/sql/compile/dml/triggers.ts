@@ -1,0 +1,169 @@
+/**
+ * Row triggers (lang_createtrigger.html): BEFORE / AFTER / INSTEAD OF, on INSERT, DELETE and
+ * UPDATE [OF columns], FOR EACH ROW, with an optional WHEN clause. Trigger programs see the
+ * row through the NEW and OLD pseudo-tables. RAISE(IGNORE) abandons the current row;
+ * RAISE(ABORT|FAIL|ROLLBACK, msg) fails with SQLITE_CONSTRAINT_TRIGGER. Without
+ * recursive_triggers a trigger does not fire again while it is running.
+ */
+import { sqliteError, SqliteError } from '../../../common/errors.js';
+import type { SqlValue } from '../../../common/value.js';
+import type { TriggerSchema } from '../../../catalog/types.js';
+import type { Rowid } from '../../../storage/api.js';
+import type { Connection } from '../../connection.js';
+import type { CompileCtx } from '../context.js';
+import { compileExpr, RaiseSignal } from '../expr.js';
+import { toBool } from '../../exec/truth.js';
+import type { Ev } from '../../exec/runtime.js';
+import { makeSource, Scope, type ScopeColumn } from '../scope.js';
+import type { RunPlan } from '../statement.js';
+import type { TableWriter } from './writer.js';
+import { SKIP } from './writer.js';
+import { compileInsert } from './insert.js';
+import { compileUpdate } from './update.js';
+import { compileDelete } from './delete.js';
+import { compileSelectStmt } from '../select.js';
+
+type Timing = 'BEFORE' | 'AFTER' | 'INSTEAD OF';
+type Event = 'INSERT' | 'UPDATE' | 'DELETE';
+
+interface CompiledTrigger {
+  readonly schema: TriggerSchema;
+  readonly when: Ev | null;
+  readonly program: RunPlan[];
+  readonly updateOf: ReadonlySet<number> | null;
+}
+
+const active = new WeakSet<TriggerSchema>();
+
+export class Triggers {
+  private compiled: CompiledTrigger[] | null = null;
+  private newSlot = -1;
+  private oldSlot = -1;
+  private readonly list: readonly TriggerSchema[];
+
+  constructor(
+    private readonly cx: CompileCtx,
+    private readonly conn: Connection,
+    private readonly writer: TableWriter,
+  ) {
+    this.list = cx.schema.triggersOf(writer.table.name);
+  }
+
+  has(timing: Timing, event: Event): boolean {
+    return this.list.some((t) => t.stmt.timing === timing && t.stmt.event === event);
+  }
+
+  private compile(): CompiledTrigger[] {
+    if (this.compiled) return this.compiled;
+    const cx = this.cx;
+    const rt = cx.rt;
+    const t = this.writer.table;
+    this.newSlot = rt.allocSlot();
+    this.oldSlot = rt.allocSlot();
+    const pseudo = (slot: number, name: string) => {
+      const cols: ScopeColumn[] = t.columns.map((c, ci) => ({
+        name: c.name,
+        affinity: c.affinity,
+        collation: c.collation,
+        type: c.type || null,
+        read: () => {
+          const r = rt.rows[slot];
+          return ci < r.length ? r[ci] : null;
+        },
+        origin: null,
+        hidden: false,
+      }));
+      return makeSource(slot, name, null, cols, t.withoutRowid ? null : () => rt.rowids[slot], t.columns.length);
+    };
+    const scope = new Scope([pseudo(this.newSlot, 'new'), pseudo(this.oldSlot, 'old')], null, { correlated: false, depth: 0 });
+    const savedTrigger = cx.trigger;
+    cx.trigger = { raiseAllowed: true };
+    try {
+      this.compiled = this.list.map((schema) => {
+        const s = schema.stmt;
+        const when = s.when ? compileExpr(cx, s.when, scope).ev : null;
+        const program = s.body.map((b): RunPlan => {
+          switch (b.kind) {
+            case 'Insert':
+              return compileInsert(cx, this.conn, b, scope);
+            case 'Update':
+              return compileUpdate(cx, this.conn, b, scope);
+            case 'Delete':
+              return compileDelete(cx, this.conn, b, scope);
+            case 'Select': {
+              const plan = compileSelectStmt(cx, b, scope);
+              return {
+                columns: [],
+                write: false,
+                run: () => {
+                  plan.source.open();
+                  try {
+                    while (plan.source.next() !== null);
+                  } finally {
+                    plan.source.close();
+                  }
+                  return [];
+                },
+              };
+            }
+          }
+        });
+        const updateOf = s.updateOf ? new Set(s.updateOf.map((n) => t.columnIndex.get(n.toLowerCase()) ?? -1)) : null;
+        return { schema, when, program, updateOf };
+      });
+    } finally {
+      cx.trigger = savedTrigger;
+    }
+    return this.compiled;
+  }
+
+  fire(timing: Timing, event: Event, oldVals: SqlValue[] | null, newVals: SqlValue[] | null, rowid: Rowid, changed?: ReadonlySet<number>): void {
+    const list = this.compile();
+    const rt = this.cx.rt;
+    for (const trig of list) {
+      const s = trig.schema.stmt;
+      if (s.timing !== timing || s.event !== event) continue;
+      if (trig.updateOf && changed && ![...trig.updateOf].some((c) => changed.has(c))) continue;
+      if (active.has(trig.schema) && !this.conn.pragmas.recursiveTriggers) continue;
+      if (newVals) {
+        rt.rows[this.newSlot] = newVals;
+        rt.rowids[this.newSlot] = rowid;
+      }
+      if (oldVals) {
+        rt.rows[this.oldSlot] = oldVals;
+        rt.rowids[this.oldSlot] = rowid;
+      }
+      const savedNew = [rt.rows[this.newSlot], rt.rowids[this.newSlot]] as const;
+      const savedOld = [rt.rows[this.oldSlot], rt.rowids[this.oldSlot]] as const;
+      if (trig.when && !toBool(trig.when())) continue;
+      active.add(trig.schema);
+      const savedChanges = this.conn.changes;
+      try {
+        for (const step of trig.program) {
+          step.run();
+          // nested statements may reuse the pseudo-table slots (recursive firing)
+          rt.rows[this.newSlot] = savedNew[0];
+          rt.rowids[this.newSlot] = savedNew[1];
+          rt.rows[this.oldSlot] = savedOld[0];
+          rt.rowids[this.oldSlot] = savedOld[1];
+        }
+      } catch (e) {
+        if (e instanceof RaiseSignal) {
+          if (e.action === 'IGNORE') throw SKIP;
+          const err = new SqliteError(e.message, 'SQLITE_CONSTRAINT_TRIGGER');
+          if (e.action === 'ROLLBACK') (err as SqliteError & { rollback?: boolean }).rollback = true;
+          if (e.action === 'FAIL') (err as SqliteError & { fail?: boolean }).fail = true;
+          throw err;
+        }
+        throw e;
+      } finally {
+        active.delete(trig.schema);
+        this.conn.changes = savedChanges;
+      }
+    }
+  }
+}
+
+export function noSuchTrigger(name: string): Error {
+  return sqliteError(`no such trigger: ${name}`);
+}

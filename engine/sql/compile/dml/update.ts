@@ -1,0 +1,139 @@
+/**
+ * UPDATE compilation: target rows are found through the ordinary join planner (the target
+ * table first, then any FROM items), collected before any change (so the scan never sees its
+ * own writes), optionally ordered and limited, then updated one by one through the TableWriter.
+ */
+import type { SqlValue } from '../../../common/value.js';
+import type { Rowid } from '../../../storage/api.js';
+import type { UpdateStmt } from '../../ast.js';
+import { LimitSource, SortSource, type SortKey, evalLimit } from '../../exec/rows.js';
+import type { Connection } from '../../connection.js';
+import type { CompileCtx } from '../context.js';
+import { compileExpr } from '../expr.js';
+import { bindFrom, type FromEntry } from '../from.js';
+import { planJoins } from '../join-plan.js';
+import { Scope } from '../scope.js';
+import type { RunPlan } from '../statement.js';
+import { compileReturning, evalRow, targetTable } from './common.js';
+import { compileSets } from './insert.js';
+import { TableWriter } from './writer.js';
+
+export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
+  cx.writes = true;
+  const table = targetTable(cx, stmt.table.name, stmt.table.schema);
+  const writer = new TableWriter(cx, conn, table, stmt.table.alias);
+  const entries: FromEntry[] = [
+    { source: writer.source, joinType: 'INNER', on: null, usingTerms: [], table, op: null, indexedBy: stmt.table.indexedBy, asOf: null },
+  ];
+  const mk = (srcs: FromEntry[]) => (outer ? outer.child(srcs.map((e) => e.source)) : new Scope(srcs.map((e) => e.source), null, { correlated: false, depth: 0 }));
+  bindFrom(cx, stmt.from, outer, entries, () => mk(entries));
+  const scope = mk(entries);
+  const joined = planJoins(cx, entries, stmt.where, scope, null);
+  const sets = compileSets(cx, stmt.sets, scope, table);
+  const returning = compileReturning(cx, stmt.returning, new Scope([writer.source], outer, scope.query), table);
+  const rt = cx.rt;
+  const slots = entries.map((e) => e.source.slot);
+  const tslot = writer.source.slot;
+  const changed = new Set<number>(sets.flatMap((s) => s.cols));
+
+  // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
+  const orderEvs = (stmt.orderBy ?? []).map((t) => compileExpr(cx, t.expr, scope));
+  const limitScope = new Scope([], outer, scope.query);
+  const limitEv = stmt.limit ? compileExpr(cx, stmt.limit, limitScope).ev : null;
+  const offsetEv = stmt.offset ? compileExpr(cx, stmt.offset, limitScope).ev : null;
+
+  return {
+    columns: returning ? returning.columns : [],
+    write: true,
+    run: () => {
+      conn.changes = 0;
+      const startTotal = conn.totalChanges;
+      type Hit = { rows: (readonly SqlValue[])[]; rowids: (Rowid | null)[]; keys: SqlValue[] };
+      let hits: Hit[] = [];
+      const seen = new Set<Rowid>();
+      const op = joined.op;
+      op.open();
+      try {
+        while (op.next()) {
+          const rid = rt.rowids[tslot];
+          if (rid !== null && !table.withoutRowid) {
+            // UPDATE ... FROM: each target row is updated at most once
+            if (seen.has(rid)) continue;
+            seen.add(rid);
+          }
+          hits.push({ rows: slots.map((s) => rt.rows[s]), rowids: slots.map((s) => rt.rowids[s]), keys: orderEvs.map((o) => o.ev()) });
+        }
+      } finally {
+        op.close();
+      }
+      if (orderEvs.length || limitEv) hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+      const out: SqlValue[][] = [];
+      try {
+        for (const h of hits) {
+          slots.forEach((s, i) => {
+            rt.rows[s] = h.rows[i];
+            rt.rowids[s] = h.rowids[i];
+          });
+          let rowid = h.rowids[0];
+          let old: SqlValue[] | undefined;
+          if (!table.withoutRowid) {
+            // re-read: an earlier update in this statement (trigger, cascade) may have changed it
+            old = writer.load(rowid!);
+            if (!old) continue;
+            slots.forEach((s, i) => {
+              if (i > 0) {
+                rt.rows[s] = h.rows[i];
+                rt.rowids[s] = h.rowids[i];
+              }
+            });
+          } else old = writer.currentVals();
+          const nv = old.slice();
+          for (const s of sets) {
+            const v = s.ev();
+            if (s.cols.length === 1) nv[s.cols[0]] = writer.coerce(s.cols[0], v);
+            else s.cols.forEach((ci, k) => (nv[ci] = writer.coerce(ci, (v as unknown as SqlValue[])[k])));
+          }
+          if (writer.update(rowid, old, nv, stmt.orAction, changed) && returning) {
+            rowid = table.rowidAlias >= 0 ? (nv[table.rowidAlias] as Rowid) : rowid;
+            writer.position(nv, table.withoutRowid ? null : rowid);
+            out.push(evalRow(returning.evs));
+          }
+        }
+      } finally {
+        conn.totalChanges = startTotal + conn.changes;
+      }
+      return out;
+    },
+  };
+}
+
+function orderAndLimit<T extends { keys: SqlValue[] }>(
+  cx: CompileCtx,
+  hits: T[],
+  stmt: { orderBy: readonly { direction: 'ASC' | 'DESC' | null; nulls: 'FIRST' | 'LAST' | null }[] | null },
+  colls: (string | null)[],
+  limitEv: (() => SqlValue) | null,
+  offsetEv: (() => SqlValue) | null,
+): T[] {
+  let out = hits;
+  if (stmt.orderBy && stmt.orderBy.length) {
+    const keys: SortKey[] = stmt.orderBy.map((t, i) => ({
+      index: i,
+      desc: t.direction === 'DESC',
+      nullsFirst: t.nulls ? t.nulls === 'FIRST' : t.direction !== 'DESC',
+      collation: cx.collation(colls[i]),
+    }));
+    const src = new SortSource({ open() {}, next: (() => { let i = 0; return () => (i < out.length ? [...out[i].keys, i++] : null); })(), close() {} }, keys, null, null);
+    src.open();
+    const sorted: T[] = [];
+    for (let r = src.next(); r !== null; r = src.next()) sorted.push(out[r[r.length - 1] as number]);
+    out = sorted;
+  }
+  const lim = limitEv ? evalLimit(limitEv) : -1;
+  const off = offsetEv ? Math.max(0, evalLimit(offsetEv)) : 0;
+  out = out.slice(off, lim >= 0 ? off + lim : undefined);
+  void LimitSource;
+  return out;
+}
+
+export { orderAndLimit };

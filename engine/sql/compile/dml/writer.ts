@@ -1,0 +1,547 @@
+/**
+ * TableWriter: the row-level write path shared by INSERT, UPDATE, DELETE, REPLACE, upserts,
+ * foreign-key actions and triggers. It owns constraint enforcement in SQLite's order
+ * (NOT NULL, CHECK, PRIMARY KEY / rowid, UNIQUE indexes, then foreign keys), conflict
+ * resolution (ABORT, FAIL, IGNORE, REPLACE, ROLLBACK), index maintenance, AUTOINCREMENT
+ * bookkeeping and the connection's change counters.
+ *
+ * Rows are handled as `vals`: one value per table column in declaration order (the rowid-alias
+ * column holds the rowid). `toRecord` turns them into the stored record.
+ */
+import { sqliteError, SqliteError } from '../../../common/errors.js';
+import { Real, type SqlValue, compareValues, INT64_MAX } from '../../../common/value.js';
+import type { ConflictAction } from '../../ast.js';
+import type { IndexSchema, TableSchema } from '../../../catalog/types.js';
+import type { IndexTree, KeyInfo, Rowid, TableTree } from '../../../storage/api.js';
+import type { Ev } from '../../exec/runtime.js';
+import { toBool } from '../../exec/truth.js';
+import { applyAffinity } from '../../semantics/affinity.js';
+import { storageClass } from '../../../common/value.js';
+import type { CompileCtx } from '../context.js';
+import { compileExpr } from '../expr.js';
+import { keyInfoFor } from '../access-path.js';
+import { Scope, type ScopeSource } from '../scope.js';
+import { bindTableSource } from '../table-source.js';
+import type { Connection } from '../../connection.js';
+import { ForeignKeys } from './foreign-keys.js';
+import { Triggers } from './triggers.js';
+
+interface IndexWriter {
+  readonly schema: IndexSchema;
+  readonly keyInfo: KeyInfo;
+  /** Key values (without the rowid / PK suffix), from vals (evaluated with the row in its slot). */
+  readonly keyOf: (vals: readonly SqlValue[]) => SqlValue[];
+  readonly partial: Ev | null;
+  /** For error messages: "t.a, t.b" or "index 'i'" */
+  readonly what: string;
+  readonly code: 'SQLITE_CONSTRAINT_UNIQUE' | 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Thrown to skip the current row (IGNORE). */
+export class SkipRow {}
+export const SKIP = new SkipRow();
+
+export interface UpsertHandler {
+  /** Which conflicts it covers: 'rowid', an index, or any. */
+  covers(target: 'rowid' | IndexSchema): boolean;
+  /** Handles the conflict with the existing row; returns true if it handled it (DO UPDATE/NOTHING). */
+  handle(existingRowid: Rowid): void;
+}
+
+const SEQUENCE_TABLE = 'sqlite_sequence';
+
+export class TableWriter {
+  readonly source: ScopeSource;
+  readonly scope: Scope;
+  private readonly indexes: IndexWriter[];
+  private readonly checks: { ev: Ev; what: string }[];
+  private readonly generated: { ci: number; ev: Ev }[];
+  readonly fks: ForeignKeys;
+  readonly triggers: Triggers;
+  private readonly rowidSlot: number;
+  private readonly pkIndex: IndexWriter | null;
+
+  constructor(
+    readonly cx: CompileCtx,
+    readonly conn: Connection,
+    readonly table: TableSchema,
+    alias: string | null,
+  ) {
+    if (table.name.toLowerCase().startsWith('sqlite_') && table.name.toLowerCase() !== SEQUENCE_TABLE && table.name.toLowerCase() !== 'sqlite_stat1') {
+      throw sqliteError(`table ${table.name} may not be modified`);
+    }
+    const slot = cx.rt.allocSlot();
+    this.rowidSlot = slot;
+    this.source = bindTableSource(cx, table, alias ?? table.name, slot);
+    this.scope = new Scope([this.source], null, { correlated: false, depth: 0 });
+    const list = cx.schema.indexesOf(table.name).slice();
+    if (table.withoutRowid) {
+      const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
+      if (pk) list.unshift(pk);
+    }
+    this.indexes = list.map((idx) => this.indexWriter(idx));
+    this.pkIndex = table.withoutRowid ? this.indexes.find((i) => i.schema.origin === 'pk') ?? null : null;
+    this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: c.name ?? c.text }));
+    this.generated = [];
+    table.columns.forEach((c, ci) => {
+      if (c.generated && c.generated.stored) this.generated.push({ ci, ev: compileExpr(cx, c.generated.expr, this.scope).ev });
+    });
+    this.fks = new ForeignKeys(cx, conn, this);
+    this.triggers = new Triggers(cx, conn, this);
+  }
+
+  private indexWriter(idx: IndexSchema): IndexWriter {
+    const t = this.table;
+    const parts: ((vals: readonly SqlValue[]) => SqlValue)[] = idx.columns.map((c) => {
+      if (c.column >= 0) {
+        const ci = c.column;
+        return (vals) => vals[ci];
+      }
+      if (c.column === -1) return () => this.cx.rt.rowids[this.rowidSlot] as SqlValue;
+      const ev = compileExpr(this.cx, c.expr!, this.scope).ev;
+      return () => ev();
+    });
+    const what = idx.columns.every((c) => c.column >= 0)
+      ? idx.columns.map((c) => `${t.name}.${t.columns[c.column].name}`).join(', ')
+      : `index '${idx.name}'`;
+    return {
+      schema: idx,
+      keyInfo: keyInfoFor(this.cx, t, idx),
+      keyOf: (vals) => parts.map((p) => p(vals)),
+      partial: idx.partial ? compileExpr(this.cx, idx.partial, this.scope).ev : null,
+      what,
+      code: idx.origin === 'pk' ? 'SQLITE_CONSTRAINT_PRIMARYKEY' : 'SQLITE_CONSTRAINT_UNIQUE',
+    };
+  }
+
+  private tree(): TableTree {
+    return this.cx.rt.host.writeView().openTable(this.table.root);
+  }
+
+  private indexTree(w: IndexWriter): IndexTree {
+    return this.cx.rt.host.writeView().openIndex(w.schema.root, w.keyInfo);
+  }
+
+  /** Stored record for vals (rowid alias stored as NULL; VIRTUAL generated columns omitted). */
+  toRecord(vals: readonly SqlValue[]): SqlValue[] {
+    const t = this.table;
+    const rec = new Array<SqlValue>(t.recordLength);
+    const cols = t.columns;
+    for (let ci = 0; ci < cols.length; ci++) {
+      const ri = cols[ci].recordIndex;
+      if (ri < 0) continue;
+      rec[ri] = ci === t.rowidAlias ? null : vals[ci];
+    }
+    return rec;
+  }
+
+  /** Values in declaration order of the row currently in the writer's slot (virtual columns computed). */
+  currentVals(): SqlValue[] {
+    return this.source.columns.map((c) => c.read());
+  }
+
+  /** Places a row in the writer's slot so that CHECK, index and trigger expressions see it. */
+  position(vals: readonly SqlValue[], rowid: Rowid | null): void {
+    const rt = this.cx.rt;
+    rt.rows[this.rowidSlot] = this.toRecord(vals);
+    rt.rowids[this.rowidSlot] = rowid;
+  }
+
+  /** Loads an existing row by rowid into the slot; returns its vals or undefined. */
+  load(rowid: Rowid): SqlValue[] | undefined {
+    const rec = this.tree().get(rowid);
+    if (rec === undefined) return undefined;
+    const rt = this.cx.rt;
+    rt.rows[this.rowidSlot] = rec;
+    rt.rowids[this.rowidSlot] = rowid;
+    return this.currentVals();
+  }
+
+  /** Column affinity / STRICT typing for one value. */
+  coerce(ci: number, v: SqlValue): SqlValue {
+    const col = this.table.columns[ci];
+    if (this.table.strict) return strictValue(this.table, ci, v);
+    return applyAffinity(v, col.affinity);
+  }
+
+  private conflictFor(stmt: ConflictAction | null, constraint: ConflictAction | null): ConflictAction {
+    return stmt ?? constraint ?? 'ABORT';
+  }
+
+  /** Computes STORED generated columns (VIRTUAL ones are computed on read). */
+  private computeGenerated(vals: SqlValue[], rowid: Rowid | null): void {
+    if (this.generated.length === 0) return;
+    this.position(vals, rowid);
+    for (const g of this.generated) {
+      vals[g.ci] = this.coerce(g.ci, g.ev());
+      this.position(vals, rowid);
+    }
+  }
+
+  private nextRowid(): Rowid {
+    const max = this.tree().maxRowid();
+    let next: Rowid;
+    if (this.table.autoincrement) {
+      const seq = this.sequenceValue();
+      const base = typeof seq === 'bigint' || typeof max === 'bigint' ? (BigInt(seq) > BigInt(max) ? BigInt(seq) : BigInt(max)) : Math.max(seq as number, max as number);
+      if (BigInt(base) >= INT64_MAX) throw sqliteError('database or disk is full', 'SQLITE_FULL');
+      next = typeof base === 'bigint' ? normalize(base + 1n) : base + 1;
+      return next;
+    }
+    if (typeof max === 'bigint') {
+      if (max >= INT64_MAX) return this.randomRowid();
+      return normalize(max + 1n);
+    }
+    return max === Number.MAX_SAFE_INTEGER ? normalize(BigInt(max) + 1n) : max + 1;
+  }
+
+  private randomRowid(): Rowid {
+    const t = this.tree();
+    for (let i = 0; i < 100; i++) {
+      const r = normalize(BigInt.asIntN(64, BigInt(Math.floor(Math.random() * 2 ** 52)) * 4096n + BigInt(i)) & INT64_MAX);
+      if (r !== 0 && t.get(r) === undefined) return r;
+    }
+    throw sqliteError('database or disk is full', 'SQLITE_FULL');
+  }
+
+  private sequenceValue(): Rowid {
+    const seq = this.cx.schema.table(SEQUENCE_TABLE);
+    if (!seq) return 0;
+    const t = this.cx.rt.host.writeView().openTable(seq.root);
+    const c = t.cursor();
+    for (let ok = c.first(); ok; ok = c.next()) {
+      const r = c.record();
+      if (typeof r[0] === 'string' && r[0] === this.table.name) {
+        const v = r[1];
+        return typeof v === 'number' || typeof v === 'bigint' ? v : 0;
+      }
+    }
+    return 0;
+  }
+
+  private updateSequence(rowid: Rowid): void {
+    const seq = this.cx.schema.table(SEQUENCE_TABLE);
+    if (!seq) return;
+    const t = this.cx.rt.host.writeView().openTable(seq.root);
+    const c = t.cursor();
+    for (let ok = c.first(); ok; ok = c.next()) {
+      const r = c.record();
+      if (r[0] === this.table.name) {
+        const v = r[1];
+        if (typeof v === 'number' || typeof v === 'bigint') {
+          if (v >= rowid) return;
+        }
+        t.insert(c.rowid(), [this.table.name, rowid]);
+        return;
+      }
+    }
+    const max = t.maxRowid();
+    t.insert(typeof max === 'bigint' ? max + 1n : max + 1, [this.table.name, rowid]);
+  }
+
+  /**
+   * Inserts a row. `vals` holds every column (defaults already applied, affinity applied);
+   * `explicitRowid` is the rowid given by the statement (IPK value or rowid column), or null.
+   * Returns the rowid, or null when the row was skipped (IGNORE, DO NOTHING, handled by upsert).
+   */
+  insert(vals: SqlValue[], explicitRowid: SqlValue, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): Rowid | null {
+    const t = this.table;
+    let rowid: Rowid | null = null;
+    if (!t.withoutRowid) {
+      if (explicitRowid !== null) rowid = rowidValue(explicitRowid);
+    }
+    try {
+      if (this.triggers.has('BEFORE', 'INSERT')) {
+        this.triggers.fire('BEFORE', 'INSERT', null, vals, rowid ?? -1);
+      }
+      if (!t.withoutRowid && rowid === null) rowid = this.nextRowid();
+      if (t.rowidAlias >= 0) vals[t.rowidAlias] = rowid;
+      this.computeGenerated(vals, rowid);
+      this.checkNotNull(vals, orAction);
+      this.position(vals, rowid);
+      this.checkChecks(orAction);
+      // PRIMARY KEY / rowid conflicts
+      if (!t.withoutRowid) {
+        const existing = this.tree().get(rowid!);
+        if (existing !== undefined) {
+          const up = upserts.find((u) => u.covers('rowid'));
+          if (up) {
+            up.handle(rowid!);
+            return null;
+          }
+          const action = this.conflictFor(orAction, t.pkConflict);
+          if (action === 'IGNORE') return null;
+          if (action === 'REPLACE') this.deleteRow(rowid!, this.load(rowid!)!, true);
+          else this.raise(action, `UNIQUE constraint failed: ${t.name}.${t.rowidAlias >= 0 ? t.columns[t.rowidAlias].name : 'rowid'}`, 'SQLITE_CONSTRAINT_PRIMARYKEY');
+        }
+      }
+      if (this.checkUnique(vals, rowid, null, orAction, upserts)) return null;
+      this.fks.checkChild(vals, null);
+      this.write(vals, rowid);
+      if (t.autoincrement) this.updateSequence(rowid!);
+      this.conn.changes++;
+      this.fks.parentInserted(vals);
+      if (this.triggers.has('AFTER', 'INSERT')) this.triggers.fire('AFTER', 'INSERT', null, vals, rowid ?? -1);
+      return rowid ?? 0;
+    } catch (e) {
+      if (e === SKIP) return null;
+      throw e;
+    }
+  }
+
+  private raise(action: ConflictAction, message: string, code: string): never {
+    const err = new SqliteError(message, code);
+    if (action === 'ROLLBACK') (err as SqliteError & { rollback?: boolean }).rollback = true;
+    if (action === 'FAIL') (err as SqliteError & { fail?: boolean }).fail = true;
+    throw err;
+  }
+
+  private checkNotNull(vals: SqlValue[], orAction: ConflictAction | null): void {
+    const t = this.table;
+    for (let ci = 0; ci < t.columns.length; ci++) {
+      const col = t.columns[ci];
+      if (!col.notNull || vals[ci] !== null) continue;
+      if (ci === t.rowidAlias) continue;
+      const action = this.conflictFor(orAction, col.notNullConflict);
+      if (action === 'IGNORE') throw SKIP;
+      if (action === 'REPLACE' && col.defaultValue) {
+        vals[ci] = this.coerce(ci, compileExpr(this.cx, col.defaultValue.expr, this.scope).ev());
+        if (vals[ci] !== null) continue;
+      }
+      this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
+    }
+  }
+
+  private checkChecks(orAction: ConflictAction | null): void {
+    for (const c of this.checks) {
+      const v = c.ev();
+      if (v !== null && !toBool(v)) {
+        const action = this.conflictFor(orAction, null);
+        if (action === 'IGNORE') throw SKIP;
+        this.raise(action === 'REPLACE' ? 'ABORT' : action, `CHECK constraint failed: ${c.what}`, 'SQLITE_CONSTRAINT_CHECK');
+      }
+    }
+  }
+
+  /** Finds a row (other than `self`) whose unique key equals `key`. */
+  private findConflict(w: IndexWriter, key: SqlValue[], self: Rowid | null, selfPk: SqlValue[] | null): Rowid | SqlValue[] | null {
+    for (const v of key) if (v === null) return null;
+    const cur = this.indexTree(w).cursor();
+    if (!cur.seek(key, 'ge')) return null;
+    const k = cur.key();
+    for (let i = 0; i < key.length; i++) {
+      if (compareValues(k[i], key[i], w.keyInfo.collations[i]) !== 0) return null;
+    }
+    if (this.table.withoutRowid) {
+      const pk = this.pkOfKey(w, k);
+      if (selfPk && pk.every((v, i) => compareValues(v, selfPk[i]) === 0)) {
+        // our own entry: look at the next one
+        if (!cur.next()) return null;
+        const k2 = cur.key();
+        for (let i = 0; i < key.length; i++) if (compareValues(k2[i], key[i], w.keyInfo.collations[i]) !== 0) return null;
+        return this.pkOfKey(w, k2);
+      }
+      return pk;
+    }
+    const r = k[k.length - 1] as Rowid;
+    if (self !== null && r === self) {
+      if (!cur.next()) return null;
+      const k2 = cur.key();
+      for (let i = 0; i < key.length; i++) if (compareValues(k2[i], key[i], w.keyInfo.collations[i]) !== 0) return null;
+      return k2[k2.length - 1] as Rowid;
+    }
+    return r;
+  }
+
+  private pkOfKey(w: IndexWriter, key: readonly SqlValue[]): SqlValue[] {
+    const t = this.table;
+    if (w.schema.origin === 'pk') return key.slice(0, t.primaryKey.length);
+    return t.primaryKey.map((pkc) => {
+      const i = w.schema.columns.findIndex((c) => c.column === pkc);
+      if (i >= 0) return key[i];
+      let p = w.schema.columns.length;
+      for (const other of t.primaryKey) {
+        if (other === pkc) break;
+        if (!w.schema.columns.some((c) => c.column === other)) p++;
+      }
+      return key[p];
+    });
+  }
+
+  /** Returns true if the row must be skipped (IGNORE / upsert handled it). */
+  private checkUnique(vals: SqlValue[], rowid: Rowid | null, selfPk: SqlValue[] | null, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): boolean {
+    for (const w of this.indexes) {
+      if (!w.schema.unique) continue;
+      if (w.partial && !toBool(w.partial())) continue;
+      const key = w.keyOf(vals);
+      const hit = this.findConflict(w, key, rowid, selfPk);
+      if (hit === null) continue;
+      const up = upserts.find((u) => u.covers(w.schema));
+      if (up) {
+        if (this.table.withoutRowid) throw sqliteError('upsert on WITHOUT ROWID tables is not supported yet');
+        up.handle(hit as Rowid);
+        return true;
+      }
+      const action = this.conflictFor(orAction, w.schema.onConflict);
+      if (action === 'IGNORE') return true;
+      if (action === 'REPLACE') {
+        if (this.table.withoutRowid) this.deleteByPk(hit as SqlValue[]);
+        else this.deleteRow(hit as Rowid, this.load(hit as Rowid)!, true);
+        this.position(vals, rowid);
+        continue;
+      }
+      this.raise(action, `UNIQUE constraint failed: ${w.what}`, w.code);
+    }
+    return false;
+  }
+
+  private deleteByPk(pk: SqlValue[]): void {
+    const w = this.pkIndex!;
+    const cur = this.indexTree(w).cursor();
+    if (!cur.seek(pk, 'ge')) return;
+    const rec = cur.key().slice();
+    const rt = this.cx.rt;
+    rt.rows[this.rowidSlot] = rec;
+    rt.rowids[this.rowidSlot] = null;
+    this.deleteRow(null, this.currentVals(), true);
+  }
+
+  /** Writes the record and its index entries (no checks). */
+  private write(vals: SqlValue[], rowid: Rowid | null): void {
+    const rec = this.toRecord(vals);
+    const rt = this.cx.rt;
+    rt.rows[this.rowidSlot] = rec;
+    rt.rowids[this.rowidSlot] = rowid;
+    if (!this.table.withoutRowid) this.tree().insert(rowid!, rec);
+    for (const w of this.indexes) {
+      if (w.partial && !toBool(w.partial())) continue;
+      this.indexTree(w).insert(this.fullKey(w, vals, rowid));
+    }
+  }
+
+  private fullKey(w: IndexWriter, vals: readonly SqlValue[], rowid: Rowid | null): SqlValue[] {
+    const key = w.keyOf(vals);
+    if (!this.table.withoutRowid) {
+      key.push(rowid as SqlValue);
+      return key;
+    }
+    if (w.schema.origin === 'pk') {
+      // the PK tree holds the whole record: PK columns first, then the rest
+      return this.toRecord(vals);
+    }
+    for (const pkc of this.table.primaryKey) {
+      if (w.schema.columns.some((c) => c.column === pkc)) continue;
+      key.push(vals[pkc]);
+    }
+    return key;
+  }
+
+  private unwrite(vals: readonly SqlValue[], rowid: Rowid | null): void {
+    const rt = this.cx.rt;
+    rt.rows[this.rowidSlot] = this.toRecord(vals);
+    rt.rowids[this.rowidSlot] = rowid;
+    for (const w of this.indexes) {
+      if (w.partial && !toBool(w.partial())) continue;
+      this.indexTree(w).delete(this.fullKey(w, vals, rowid));
+    }
+    if (!this.table.withoutRowid) this.tree().delete(rowid!);
+  }
+
+  /**
+   * Deletes one row (given its current vals). `replace` marks deletions done by REPLACE
+   * conflict resolution (no delete triggers unless recursive_triggers, as SQLite).
+   */
+  deleteRow(rowid: Rowid | null, vals: SqlValue[], replace = false): void {
+    const fire = !replace || this.conn.pragmas.recursiveTriggers;
+    if (fire && this.triggers.has('BEFORE', 'DELETE')) this.triggers.fire('BEFORE', 'DELETE', vals, null, rowid ?? -1);
+    this.fks.parentDeleting(vals);
+    this.unwrite(vals, rowid);
+    this.fks.childDeleted(vals);
+    if (!replace) this.conn.changes++;
+    if (fire && this.triggers.has('AFTER', 'DELETE')) this.triggers.fire('AFTER', 'DELETE', vals, null, rowid ?? -1);
+  }
+
+  /**
+   * Updates one row from `oldVals` to `newVals` (affinity applied). `changedCols` lists the
+   * columns assigned by the statement (for UPDATE OF triggers and FK checks).
+   */
+  update(oldRowid: Rowid | null, oldVals: SqlValue[], newVals: SqlValue[], orAction: ConflictAction | null, changedCols: ReadonlySet<number>): boolean {
+    const t = this.table;
+    try {
+      let newRowid = oldRowid;
+      if (!t.withoutRowid && t.rowidAlias >= 0) {
+        const v = newVals[t.rowidAlias];
+        if (v === null) {
+          newRowid = this.nextRowid();
+        } else newRowid = rowidValue(v);
+        newVals[t.rowidAlias] = newRowid;
+      }
+      if (this.triggers.has('BEFORE', 'UPDATE')) {
+        this.triggers.fire('BEFORE', 'UPDATE', oldVals, newVals, oldRowid ?? -1, changedCols);
+        // a BEFORE trigger may have deleted or changed the row
+        if (!t.withoutRowid && this.tree().get(oldRowid!) === undefined) return false;
+      }
+      this.computeGenerated(newVals, newRowid);
+      this.checkNotNull(newVals, orAction);
+      this.position(newVals, newRowid);
+      this.checkChecks(orAction);
+      if (!t.withoutRowid && newRowid !== oldRowid) {
+        if (this.tree().get(newRowid!) !== undefined) {
+          const action = this.conflictFor(orAction, t.pkConflict);
+          if (action === 'IGNORE') return false;
+          if (action === 'REPLACE') this.deleteRow(newRowid!, this.load(newRowid!)!, true);
+          else this.raise(action, `UNIQUE constraint failed: ${t.name}.${t.rowidAlias >= 0 ? t.columns[t.rowidAlias].name : 'rowid'}`, 'SQLITE_CONSTRAINT_PRIMARYKEY');
+        }
+      }
+      const selfPk = t.withoutRowid ? t.primaryKey.map((c) => oldVals[c]) : null;
+      this.position(newVals, newRowid);
+      if (this.checkUnique(newVals, oldRowid, selfPk, orAction, [])) return false;
+      this.fks.checkChild(newVals, oldVals);
+      this.fks.parentUpdating(oldVals, newVals);
+      this.unwrite(oldVals, oldRowid);
+      this.write(newVals, newRowid);
+      this.fks.childDeleted(oldVals);
+      this.fks.parentInserted(newVals);
+      if (t.autoincrement && newRowid !== null) this.updateSequence(newRowid);
+      this.conn.changes++;
+      if (this.triggers.has('AFTER', 'UPDATE')) this.triggers.fire('AFTER', 'UPDATE', oldVals, newVals, newRowid ?? -1, changedCols);
+      return true;
+    } catch (e) {
+      if (e === SKIP) return false;
+      throw e;
+    }
+  }
+}
+
+function normalize(v: bigint): Rowid {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** The rowid given for an INTEGER PRIMARY KEY / rowid column: an integer or `datatype mismatch`. */
+export function rowidValue(v: SqlValue): Rowid {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'bigint') return v;
+  if (v instanceof Real) return v.value;
+  throw sqliteError('datatype mismatch', 'SQLITE_MISMATCH');
+}
+
+/** STRICT tables: values must fit the declared type after affinity (datatype.html, STRICT). */
+function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue {
+  if (v === null) return v;
+  const col = t.columns[ci];
+  const type = col.type.toUpperCase();
+  if (type === 'ANY') return v;
+  const conv = applyAffinity(v, col.affinity);
+  const cls = storageClass(conv);
+  const ok =
+    (type === 'INT' || type === 'INTEGER') ? cls === 'integer' :
+    type === 'REAL' ? cls === 'real' || cls === 'integer' :
+    type === 'TEXT' ? cls === 'text' :
+    type === 'BLOB' ? cls === 'blob' : true;
+  if (!ok) {
+    const cname = storageClass(v).toUpperCase();
+    throw sqliteError(`cannot store ${cname} value in ${type} column ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_DATATYPE');
+  }
+  if (type === 'REAL' && cls === 'integer') return applyAffinity(conv, 'REAL');
+  return conv;
+}

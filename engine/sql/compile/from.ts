@@ -1,0 +1,169 @@
+/**
+ * Binding of the FROM clause: each item (table, view, CTE, subquery, table-valued function)
+ * becomes a source with a runtime slot, in a flat list in FROM order, with its join operator.
+ * NATURAL and USING joins mark the right side's shared columns as merged.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { SqlValue } from '../../common/value.js';
+import type { TableSchema } from '../../catalog/types.js';
+import type { Expr, FromItem, JoinType, SelectStmt } from '../ast.js';
+import type { Op } from '../exec/runtime.js';
+import { SubquerySourceOp } from '../exec/join.js';
+import type { CompileCtx, QueryPlan } from './context.js';
+import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
+import { bindTableSource } from './table-source.js';
+import { tableFunctionSource } from './table-function.js';
+import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
+
+export interface FromEntry {
+  readonly source: ScopeSource;
+  /** How this entry joins the ones before it (the first entry: 'INNER'). */
+  readonly joinType: JoinType;
+  readonly on: Expr | null;
+  /** Equality terms implied by USING / NATURAL: [left expr, right expr]. */
+  readonly usingTerms: readonly [Expr, Expr][];
+  /** Base tables are planned by the access-path chooser; everything else has a fixed op. */
+  readonly table: TableSchema | null;
+  /** For non-table sources: the op producing rows into the slot. */
+  readonly op: Op | null;
+  readonly indexedBy: string | false | null;
+  readonly asOf: unknown;
+}
+
+function columnRef(table: string, name: string): Expr {
+  return { kind: 'Column', schema: null, table, name, quoted: false, start: 0, end: 0 };
+}
+
+export function bindFrom(cx: CompileCtx, from: FromItem | null, outer: Scope | null, entries: FromEntry[], lateral: () => Scope): void {
+  if (!from) return;
+  bindItem(cx, from, outer, entries, 'INNER', null, null, false, lateral);
+}
+
+function bindItem(
+  cx: CompileCtx,
+  item: FromItem,
+  outer: Scope | null,
+  entries: FromEntry[],
+  joinType: JoinType,
+  on: Expr | null,
+  using: readonly string[] | null,
+  natural: boolean,
+  lateral: () => Scope,
+): void {
+  if (item.kind === 'Join') {
+    bindItem(cx, item.left, outer, entries, joinType, on, using, natural, lateral);
+    const before = entries.length;
+    bindItem(cx, item.right, outer, entries, item.joinType, item.on, item.using, item.natural, lateral);
+    void before;
+    return;
+  }
+  const leftSources = entries.map((e) => e.source);
+  const entry = bindLeaf(cx, item, outer, joinType, on, lateral);
+  // NATURAL / USING
+  let names: string[] = [];
+  if (natural) {
+    if (on || using) throw sqliteError('a NATURAL join may not have an ON or USING clause');
+    for (const c of entry.source.columns) {
+      if (leftSources.some((s) => s.byName.has(c.name.toLowerCase()) && !s.merged.has(c.name.toLowerCase()))) names.push(c.name);
+    }
+  } else if (using) {
+    if (on) throw sqliteError('cannot have both ON and USING clauses in the same join');
+    names = [...using];
+  }
+  const usingTerms: [Expr, Expr][] = [];
+  for (const n of names) {
+    const ln = n.toLowerCase();
+    const left = leftSources.find((s) => s.byName.has(ln) && !s.merged.has(ln));
+    if (!left || !entry.source.byName.has(ln)) {
+      throw sqliteError(`cannot join using column ${n} - column not present in both tables`);
+    }
+    entry.source.merged.add(ln);
+    usingTerms.push([columnRef(left.name, n), columnRef(entry.source.name, n)]);
+  }
+  entries.push({ ...entry, usingTerms });
+}
+
+function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, outer: Scope | null, joinType: JoinType, on: Expr | null, lateral: () => Scope): FromEntry {
+  const rt = cx.rt;
+  const base = { joinType, on, usingTerms: [] as [Expr, Expr][], indexedBy: null as string | false | null, asOf: null as unknown };
+  switch (item.kind) {
+    case 'TableRef': {
+      const alias = item.alias ?? item.name;
+      if (item.schema === null) {
+        for (let i = cx.ctes.length - 1; i >= 0; i--) {
+          const cte = cx.ctes[i];
+          if (cte.name.toLowerCase() !== item.name.toLowerCase()) continue;
+          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan();
+          return { ...base, ...planSource(cx, plan, alias) };
+        }
+      }
+      const schemaName = item.schema?.toLowerCase() ?? null;
+      if (schemaName !== null && schemaName !== 'main' && schemaName !== 'temp') {
+        throw sqliteError(`no such table: ${item.schema}.${item.name}`);
+      }
+      const lname = item.name.toLowerCase();
+      if (lname === 'sqlite_master' || lname === 'sqlite_schema' || lname === 'sqlite_temp_master' || lname === 'sqlite_temp_schema') {
+        const t = sqliteSchemaTable(item.name, lname.startsWith('sqlite_temp'));
+        const slot = rt.allocSlot();
+        return { ...base, source: bindTableSource(cx, t, alias, slot), table: t, op: null, indexedBy: null, asOf: item.asOf };
+      }
+      const table = cx.schema.table(item.name);
+      if (table) {
+        const slot = rt.allocSlot();
+        return { ...base, source: bindTableSource(cx, table, alias, slot), table, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
+      }
+      const view = cx.schema.views.get(lname);
+      if (view) {
+        const saved = cx.ctes.splice(0, cx.ctes.length);
+        let plan: QueryPlan;
+        try {
+          plan = cx.compileSelect(view.select, null);
+        } finally {
+          cx.ctes.push(...saved);
+        }
+        if (view.columnNames && view.columnNames.length !== plan.columns.length) {
+          throw sqliteError(`expected ${view.columnNames.length} columns for '${view.name}' but got ${plan.columns.length}`);
+        }
+        const renamed: QueryPlan = view.columnNames ? { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: view.columnNames![i] })) } : plan;
+        return { ...base, ...planSource(cx, renamed, alias) };
+      }
+      throw sqliteError(`no such table: ${item.schema ? `${item.schema}.` : ''}${item.name}`);
+    }
+    case 'SubqueryRef': {
+      const plan = cx.compileSelect(item.select, outer);
+      return { ...base, ...planSource(cx, plan, item.alias ?? '') };
+    }
+    case 'TableFunctionRef': {
+      const { source, op } = tableFunctionSource(cx, item, lateral());
+      return { ...base, source, table: null, op };
+    }
+  }
+}
+
+/** A query plan exposed as a source (subquery, view, CTE reference). */
+export function planSource(cx: CompileCtx, plan: QueryPlan, name: string): { source: ScopeSource; table: null; op: Op } {
+  const rt = cx.rt;
+  const slot = rt.allocSlot();
+  const cols: ScopeColumn[] = plan.columns.map((c, i) => ({
+    name: c.name,
+    affinity: c.affinity,
+    collation: c.collation,
+    type: c.type,
+    read: () => {
+      const r = rt.rows[slot];
+      return i < r.length ? r[i] : null;
+    },
+    origin: c.origin,
+    hidden: false,
+  }));
+  const source = makeSource(slot, name, null, cols, null, plan.columns.length);
+  const op = new SubquerySourceOp(rt, slot, plan.source, plan.correlated);
+  rt.resets.push(op);
+  return { source, table: null, op };
+}
+
+export function noRows(): SqlValue[] {
+  return [];
+}
+
+export type { SelectStmt };

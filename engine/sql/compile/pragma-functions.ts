@@ -1,0 +1,166 @@
+/**
+ * The introspection pragmas as row producers, shared by `PRAGMA name(arg)` statements and the
+ * `pragma_name(arg)` table-valued functions. Row shapes follow SQLite exactly (pragma.html),
+ * because ORMs parse them.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { SqlValue } from '../../common/value.js';
+import type { Schema } from '../../catalog/schema.js';
+import type { TableSchema } from '../../catalog/types.js';
+import type { TableValuedFunctionDef } from '../functions/registry.js';
+import type { CompileCtx } from './context.js';
+
+export interface PragmaTable {
+  readonly columns: readonly string[];
+  /** The argument the pragma takes (named as SQLite's hidden column `arg`), if any. */
+  readonly takesArg: boolean;
+  rows(schema: Schema, arg: SqlValue): SqlValue[][];
+}
+
+const upperTypes = new Set(['INT', 'INTEGER', 'REAL', 'TEXT', 'BLOB', 'ANY', 'NUMERIC']);
+
+/** PRAGMA table_info.type: built-in type words upper-cased, other names verbatim. */
+function displayType(t: string): string {
+  return upperTypes.has(t.toUpperCase()) ? t.toUpperCase() : t;
+}
+
+function tableOrView(schema: Schema, name: string): { table: TableSchema | null; viewCols: string[] | null } | null {
+  const t = schema.table(name);
+  if (t) return { table: t, viewCols: null };
+  return null;
+}
+
+function tableInfo(schema: Schema, arg: SqlValue, extended: boolean): SqlValue[][] {
+  if (typeof arg !== 'string') return [];
+  const found = tableOrView(schema, arg);
+  if (!found || !found.table) return viewInfo(schema, arg, extended);
+  const t = found.table;
+  const rows: SqlValue[][] = [];
+  let cid = 0;
+  t.columns.forEach((c) => {
+    if (!extended && c.hidden) return;
+    const row: SqlValue[] = [cid++, c.name, displayType(c.type), c.notNull ? 1 : 0, c.defaultValue ? c.defaultValue.text : null, c.pk];
+    if (extended) row.push(c.hidden);
+    rows.push(row);
+  });
+  return rows;
+}
+
+/** Views: columns come from the view's SELECT; filled in by the session (needs compilation). */
+let viewColumns: ((schema: Schema, name: string) => { name: string; type: string }[] | null) | null = null;
+export function setViewColumnsResolver(f: typeof viewColumns): void {
+  viewColumns = f;
+}
+
+function viewInfo(schema: Schema, name: string, extended: boolean): SqlValue[][] {
+  const cols = viewColumns?.(schema, name);
+  if (!cols) return [];
+  return cols.map((c, i) => (extended ? [i, c.name, c.type, 0, null, 0, 0] : [i, c.name, c.type, 0, null, 0]));
+}
+
+function indexList(schema: Schema, arg: SqlValue): SqlValue[][] {
+  if (typeof arg !== 'string') return [];
+  const t = schema.table(arg);
+  if (!t) return [];
+  const list = [...schema.indexesOf(t.name)];
+  if (t.withoutRowid) {
+    const pk = [...schema.indexes.values()].find((i) => i.table === t.name && i.origin === 'pk' && i.root === t.root);
+    if (pk) list.unshift(pk);
+  }
+  // SQLite lists the most recently created index first
+  return list
+    .slice()
+    .reverse()
+    .map((idx, seq) => [seq, idx.name, idx.unique ? 1 : 0, idx.origin, idx.partial ? 1 : 0]);
+}
+
+function indexInfo(schema: Schema, arg: SqlValue, extended: boolean): SqlValue[][] {
+  if (typeof arg !== 'string') return [];
+  const idx = schema.indexes.get(arg.toLowerCase());
+  if (!idx) {
+    // SQLite also accepts a WITHOUT ROWID table name here (its primary key index)
+    return [];
+  }
+  const t = schema.table(idx.table)!;
+  const rows: SqlValue[][] = idx.columns.map((c, i) => {
+    const name = c.column >= 0 ? t.columns[c.column].name : null;
+    const cid = c.column >= 0 ? c.column : c.column === -1 ? -1 : -2;
+    return extended ? [i, cid, name, c.desc ? 1 : 0, c.collation, 1] : [i, cid, name];
+  });
+  if (extended) {
+    if (!t.withoutRowid) rows.push([rows.length, -1, null, 0, 'BINARY', 0]);
+    else {
+      for (const pk of t.primaryKey) {
+        if (idx.columns.some((c) => c.column === pk)) continue;
+        rows.push([rows.length, pk, t.columns[pk].name, 0, t.columns[pk].collation, 0]);
+      }
+      if (idx.origin === 'pk') {
+        t.columns.forEach((c, ci) => {
+          if (t.primaryKey.includes(ci) || c.recordIndex < 0) return;
+          rows.push([rows.length, ci, c.name, 0, c.collation, 0]);
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function foreignKeyList(schema: Schema, arg: SqlValue): SqlValue[][] {
+  if (typeof arg !== 'string') return [];
+  const t = schema.table(arg);
+  if (!t) return [];
+  const rows: SqlValue[][] = [];
+  for (const fk of t.foreignKeys) {
+    fk.from.forEach((c, seq) => {
+      rows.push([fk.id, seq, fk.parentTable, t.columns[c].name, fk.to ? fk.to[seq] ?? null : null, fk.onUpdate, fk.onDelete, fk.match]);
+    });
+  }
+  return rows;
+}
+
+function tableList(schema: Schema, arg: SqlValue): SqlValue[][] {
+  const rows: SqlValue[][] = [];
+  const want = typeof arg === 'string' ? arg.toLowerCase() : null;
+  for (const t of schema.tables.values()) {
+    if (want && t.name.toLowerCase() !== want) continue;
+    rows.push(['main', t.name, 'table', t.columns.length, t.withoutRowid ? 1 : 0, t.strict ? 1 : 0]);
+  }
+  for (const v of schema.views.values()) {
+    if (want && v.name.toLowerCase() !== want) continue;
+    rows.push(['main', v.name, 'view', viewColumns?.(schema, v.name)?.length ?? 0, 0, 0]);
+  }
+  if (!want || want === 'sqlite_schema' || want === 'sqlite_master') rows.push(['main', 'sqlite_schema', 'table', 5, 0, 0]);
+  if (!want || want === 'sqlite_temp_schema' || want === 'sqlite_temp_master') rows.push(['temp', 'sqlite_temp_schema', 'table', 5, 0, 0]);
+  return rows;
+}
+
+export const PRAGMA_TABLES: Record<string, PragmaTable> = {
+  table_info: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk'], takesArg: true, rows: (s, a) => tableInfo(s, a, false) },
+  table_xinfo: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk', 'hidden'], takesArg: true, rows: (s, a) => tableInfo(s, a, true) },
+  index_list: { columns: ['seq', 'name', 'unique', 'origin', 'partial'], takesArg: true, rows: indexList },
+  index_info: { columns: ['seqno', 'cid', 'name'], takesArg: true, rows: (s, a) => indexInfo(s, a, false) },
+  index_xinfo: { columns: ['seqno', 'cid', 'name', 'desc', 'coll', 'key'], takesArg: true, rows: (s, a) => indexInfo(s, a, true) },
+  foreign_key_list: { columns: ['id', 'seq', 'table', 'from', 'to', 'on_update', 'on_delete', 'match'], takesArg: true, rows: foreignKeyList },
+  table_list: { columns: ['schema', 'name', 'type', 'ncol', 'wr', 'strict'], takesArg: true, rows: tableList },
+  database_list: { columns: ['seq', 'name', 'file'], takesArg: false, rows: () => [] },
+  collation_list: { columns: ['seq', 'name'], takesArg: false, rows: () => [[0, 'RTRIM'], [1, 'NOCASE'], [2, 'BINARY']] },
+};
+
+/** `pragma_xxx(...)` as a table-valued function. */
+export function pragmaTableFunction(cx: CompileCtx, name: string): TableValuedFunctionDef | undefined {
+  const p = PRAGMA_TABLES[name];
+  if (!p) {
+    if (name === 'foreign_key_check' || name === 'integrity_check' || name === 'quick_check') return undefined;
+    return undefined;
+  }
+  const schema = cx.schema;
+  return {
+    name: `pragma_${name}`,
+    columns: p.columns,
+    hidden: p.takesArg ? ['arg', 'schema'] : ['schema'],
+    rows: (args) => {
+      if (p.takesArg && args.length === 0) throw sqliteError(`pragma_${name}() requires an argument`);
+      return p.rows(schema, args[0] ?? null);
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * Name resolution: the sources visible to an expression (FROM items of the current query and,
+ * for correlated subqueries, of enclosing queries), their columns, and SQLite's lookup rules
+ * and error messages.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { Collation, SqlValue } from '../../common/value.js';
+import type { TableSchema } from '../../catalog/types.js';
+import type { Affinity } from '../semantics/affinity.js';
+import type { Ev } from '../exec/runtime.js';
+
+/** What an expression compiles to: its closure and the static properties SQLite's rules need. */
+export interface Compiled {
+  readonly ev: Ev;
+  /** Affinity for comparisons (column refs and CASTs have one), null = none. */
+  readonly aff: Affinity | null;
+  /** Collation name when the expression carries one (explicit COLLATE or a column's). */
+  readonly coll: string | null;
+  /** Whether the collation came from an explicit COLLATE (it then wins over a column's). */
+  readonly explicitColl: boolean;
+  /** Present for a bare column reference. */
+  readonly column?: ColumnRef;
+  /** Present when the expression is a constant (no columns, params or side effects). */
+  readonly constant?: boolean;
+}
+
+export interface ColumnRef {
+  readonly source: ScopeSource;
+  /** Column index in the source, or -1 for the rowid. */
+  readonly index: number;
+}
+
+export interface ScopeColumn {
+  readonly name: string;
+  readonly affinity: Affinity | null;
+  readonly collation: string;
+  /** Declared type (for stmt.columns()), or null. */
+  readonly type: string | null;
+  readonly read: Ev;
+  /** Table and column this value comes from, for stmt.columns(). */
+  readonly origin: { readonly table: string; readonly column: string; readonly database: string } | null;
+  /** Hidden from `*` (generated? no: only table-valued function parameters). */
+  readonly hidden: boolean;
+}
+
+export interface ScopeSource {
+  readonly slot: number;
+  /** The name used to qualify columns: the alias, else the table name. */
+  readonly name: string;
+  readonly table: TableSchema | null;
+  readonly columns: readonly ScopeColumn[];
+  /** Reader for the rowid, when the source has one. */
+  readonly rowid: Ev | null;
+  /** Lower-cased names of columns merged into an earlier source by USING/NATURAL (skipped by `*` and unqualified lookup). */
+  readonly merged: Set<string>;
+  /** Index of the first column by lower-cased name. */
+  readonly byName: ReadonlyMap<string, number>;
+  /** Null row for outer joins. */
+  readonly nullRow: readonly SqlValue[];
+}
+
+export function makeSource(
+  slot: number,
+  name: string,
+  table: TableSchema | null,
+  columns: ScopeColumn[],
+  rowid: Ev | null,
+  nullRowLength: number,
+): ScopeSource {
+  const byName = new Map<string, number>();
+  columns.forEach((c, i) => {
+    const k = c.name.toLowerCase();
+    if (!byName.has(k)) byName.set(k, i);
+  });
+  return {
+    slot,
+    name,
+    table,
+    columns,
+    rowid,
+    merged: new Set(),
+    byName,
+    nullRow: new Array<SqlValue>(nullRowLength).fill(null),
+  };
+}
+
+/** Per-query bookkeeping shared by the scopes of one SELECT (aggregates, correlation). */
+export interface QueryState {
+  /** Set when an expression of this query (or a nested one) referenced an enclosing query. */
+  correlated: boolean;
+  /** Depth of this query (0 = outermost statement). */
+  readonly depth: number;
+}
+
+export class Scope {
+  constructor(
+    readonly sources: ScopeSource[],
+    readonly parent: Scope | null,
+    readonly query: QueryState,
+  ) {}
+
+  /** Result-column aliases usable as a fallback (WHERE, GROUP BY, HAVING, ORDER BY). */
+  aliases: ((name: string) => Compiled | null) | null = null;
+  /**
+   * In the output phase of an aggregate query: aggregate calls (by AST node) already computed
+   * into runtime value slots. null when aggregates are not allowed here.
+   */
+  aggregates: Map<object, number> | null = null;
+  /** Window function calls (by AST node) computed into runtime value slots. */
+  windows: Map<object, number> | null = null;
+  /** Where aggregates are being used wrongly, the error wording SQLite gives ('misuse of aggregate'). */
+  aggregateContext: 'where' | 'output' | 'group' | 'none' = 'none';
+
+  /** Creates a scope for a nested query. */
+  child(sources: ScopeSource[]): Scope {
+    return new Scope(sources, this, { correlated: false, depth: this.query.depth + 1 });
+  }
+}
+
+export const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
+
+export interface Resolved {
+  readonly compiled: Compiled;
+  /** The scope the column was found in. */
+  readonly scope: Scope;
+}
+
+/**
+ * Looks up `[table.]name` through the scope chain. Marks every query between the reference and
+ * the scope where it was found as correlated.
+ */
+export function resolveColumn(scope: Scope, table: string | null, name: string, quoted: boolean, colls: CollationLookup): Resolved {
+  const lname = name.toLowerCase();
+  const ltable = table?.toLowerCase() ?? null;
+  const visited: Scope[] = [];
+  for (let s: Scope | null = scope; s; s = s.parent) {
+    const found = findIn(s, ltable, lname, name, table);
+    if (found) {
+      for (const v of visited) v.query.correlated = true;
+      return { compiled: found, scope: s };
+    }
+    if (s === scope && ltable === null && s.aliases) {
+      const a = s.aliases(lname);
+      if (a) return { compiled: a, scope: s };
+    }
+    visited.push(s);
+  }
+  void colls;
+  if (table) throw sqliteError(`no such column: ${table}.${name}`);
+  if (quoted) throw sqliteError(`no such column: "${name}" - should this be a string literal in single-quotes?`);
+  throw sqliteError(`no such column: ${name}`);
+}
+
+export type CollationLookup = (name: string) => Collation | undefined;
+
+function findIn(s: Scope, ltable: string | null, lname: string, name: string, table: string | null): Compiled | null {
+  let hit: Compiled | null = null;
+  let hitSource: ScopeSource | null = null;
+  for (const src of s.sources) {
+    if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+    if (ltable === null && src.merged.has(lname)) continue;
+    const ci = src.byName.get(lname);
+    if (ci !== undefined) {
+      if (hit && hitSource !== src) throw sqliteError(`ambiguous column name: ${table ? `${table}.` : ''}${name}`);
+      const c = src.columns[ci];
+      hit = { ev: c.read, aff: c.affinity, coll: c.collation, explicitColl: false, column: { source: src, index: ci } };
+      hitSource = src;
+    }
+  }
+  if (hit) return hit;
+  if (ROWID_NAMES.has(lname)) {
+    for (const src of s.sources) {
+      if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+      if (src.rowid) return { ev: src.rowid, aff: 'INTEGER', coll: 'BINARY', explicitColl: false, column: { source: src, index: -1 } };
+    }
+  }
+  return null;
+}

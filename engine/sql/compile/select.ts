@@ -1,0 +1,341 @@
+/**
+ * SELECT compilation: WITH, compound bodies, VALUES, and the select core pipeline
+ *   FROM/WHERE (join plan) -> GROUP BY/aggregates -> HAVING -> window functions
+ *   -> projection (+ hidden ORDER BY keys) -> DISTINCT -> ORDER BY/top-k -> LIMIT/OFFSET.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { SqlValue } from '../../common/value.js';
+import type { Expr, OrderingTerm, ResultColumn, SelectBody, SelectCore, SelectStmt, WithClause } from '../ast.js';
+import { FilterOp } from '../exec/join.js';
+import { hashableCollation, type CollationName } from '../exec/keys.js';
+import { CompoundSource, DistinctSource, LimitSource, ProjectSource, SortSource, TrimSource, ValuesSource, makeComparator, type SortKey } from '../exec/rows.js';
+import type { Ev, Op, RowSource } from '../exec/runtime.js';
+import { canonicalCollation } from '../../catalog/build-table.js';
+import type { CompileCtx, QueryPlan, ResultColumnInfo } from './context.js';
+import { compileExpr } from './expr.js';
+import { bindFrom, type FromEntry } from './from.js';
+import { planJoins } from './join-plan.js';
+import { compileAggregation, collectAggregates } from './aggregate.js';
+import { compileWindows, collectWindowCalls } from './window.js';
+import { bindCtes } from './cte.js';
+import { Scope, type Compiled, type ScopeSource } from './scope.js';
+import type { OrderRequest } from './access-path.js';
+
+export function compileSelectStmt(cx: CompileCtx, stmt: SelectStmt, outer: Scope | null): QueryPlan {
+  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
+  try {
+    if (stmt.body.kind === 'SelectCore') return compileCore(cx, stmt.body, outer, stmt.orderBy, stmt.limit, stmt.offset);
+    const body = compileBody(cx, stmt.body, outer);
+    return orderAndLimitCompound(cx, body, stmt.orderBy, stmt.limit, stmt.offset, outer);
+  } finally {
+    cx.ctes.length -= pushed;
+  }
+}
+
+export type { WithClause };
+
+function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null): QueryPlan {
+  switch (body.kind) {
+    case 'SelectCore':
+      return compileCore(cx, body, outer, null, null, null);
+    case 'Values': {
+      const scope = outer ? outer.child([]) : new Scope([], null, { correlated: false, depth: 0 });
+      const width = body.rows[0].length;
+      const rows = body.rows.map((r) => {
+        if (r.length !== width) throw sqliteError('all VALUES must have the same number of terms');
+        return r.map((e) => compileExpr(cx, e, scope).ev);
+      });
+      const first = body.rows[0].map((e) => compileExpr(cx, e, scope));
+      return {
+        source: new ValuesSource(rows),
+        columns: first.map((c, i) => ({ name: `column${i + 1}`, affinity: c.aff, collation: c.coll ?? 'BINARY', type: null, origin: null })),
+        correlated: scope.query.correlated,
+      };
+    }
+    case 'Compound': {
+      const left = compileBody(cx, body.left, outer);
+      const right = compileBody(cx, body.right, outer);
+      if (left.columns.length !== right.columns.length) {
+        throw sqliteError(`SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
+      }
+      const colls = left.columns.map((c) => hashableCollation(c.collation) ?? 'BINARY');
+      const keys: SortKey[] = left.columns.map((c, i) => ({ index: i, desc: false, nullsFirst: true, collation: cx.collation(c.collation) }));
+      return {
+        source: new CompoundSource(body.op, left.source, right.source, colls, makeComparator(keys)),
+        columns: left.columns,
+        correlated: left.correlated || right.correlated,
+      };
+    }
+  }
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${s}`;
+}
+
+/** ORDER BY on a compound select: each term must name a result column. */
+function orderAndLimitCompound(cx: CompileCtx, plan: QueryPlan, orderBy: readonly OrderingTerm[] | null, limit: Expr | null, offset: Expr | null, outer: Scope | null): QueryPlan {
+  const scope = outer ? outer.child([]) : new Scope([], null, { correlated: false, depth: 0 });
+  const limitEv = limit ? compileExpr(cx, limit, scope).ev : null;
+  const offsetEv = offset ? compileExpr(cx, offset, scope).ev : null;
+  let source = plan.source;
+  if (orderBy && orderBy.length) {
+    const keys: SortKey[] = orderBy.map((t, i) => {
+      let e = t.expr;
+      let coll: string | null = null;
+      while (e.kind === 'Collate') {
+        coll = coll ?? e.collation;
+        e = e.expr;
+      }
+      let idx = -1;
+      if (e.kind === 'Literal' && typeof e.value === 'number' && Number.isSafeInteger(e.value)) {
+        idx = e.value - 1;
+        if (idx < 0 || idx >= plan.columns.length) {
+          throw sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${plan.columns.length}`);
+        }
+      } else if (e.kind === 'Column') {
+        idx = plan.columns.findIndex((c) => c.name.toLowerCase() === e.name.toLowerCase());
+      }
+      if (idx < 0) throw sqliteError(`${ordinal(i + 1)} ORDER BY term does not match any column in the result set`);
+      const desc = t.direction === 'DESC';
+      return { index: idx, desc, nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc, collation: cx.collation(coll ?? plan.columns[idx].collation) };
+    });
+    source = new SortSource(source, keys, limitEv, offsetEv);
+  }
+  if (limitEv || offsetEv) source = new LimitSource(source, limitEv, offsetEv);
+  return { ...plan, source, correlated: plan.correlated || scope.query.correlated };
+}
+
+interface OutputColumn {
+  compiled: Compiled | null;
+  expr: Expr | null;
+  /** for `*` expansion: the source column */
+  direct: { source: ScopeSource; index: number } | null;
+  name: string;
+  aliased: boolean;
+}
+
+function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: readonly ScopeSource[], hasFrom: boolean): OutputColumn[] {
+  const out: OutputColumn[] = [];
+  for (const rc of cols) {
+    if (rc.kind === 'Star') {
+      if (!hasFrom) throw sqliteError('no tables specified');
+      for (const s of sources) {
+        s.columns.forEach((c, i) => {
+          if (c.hidden || s.merged.has(c.name.toLowerCase())) return;
+          out.push({ compiled: null, expr: null, direct: { source: s, index: i }, name: c.name, aliased: false });
+        });
+      }
+    } else if (rc.kind === 'TableStar') {
+      const s = sources.find((x) => x.name.toLowerCase() === rc.table.toLowerCase());
+      if (!s) throw sqliteError(`no such table: ${rc.table}`);
+      s.columns.forEach((c, i) => {
+        if (c.hidden) return;
+        out.push({ compiled: null, expr: null, direct: { source: s, index: i }, name: c.name, aliased: false });
+      });
+    } else {
+      out.push({ compiled: null, expr: rc.expr, direct: null, name: rc.alias ?? rc.text, aliased: rc.alias !== null });
+    }
+  }
+  void cx;
+  return out;
+}
+
+/** SQLite's name for an un-aliased bare column reference: the column's own name ("rowid" or the IPK's for rowid refs). */
+function columnName(c: Compiled, fallback: string): string {
+  const ref = c.column;
+  if (!ref) return fallback;
+  if (ref.index >= 0) return ref.source.columns[ref.index].name;
+  const t = ref.source.table;
+  if (t && t.rowidAlias >= 0) return t.columns[t.rowidAlias].name;
+  return 'rowid';
+}
+
+function compileCore(
+  cx: CompileCtx,
+  core: SelectCore,
+  outer: Scope | null,
+  orderBy: readonly OrderingTerm[] | null,
+  limit: Expr | null,
+  offset: Expr | null,
+): QueryPlan {
+  const entries: FromEntry[] = [];
+  const sources = (): ScopeSource[] => entries.map((e) => e.source);
+  const mkScope = (srcs: ScopeSource[]) => (outer ? outer.child(srcs) : new Scope(srcs, null, { correlated: false, depth: 0 }));
+  let lateralScope: Scope | null = null;
+  bindFrom(cx, core.from, outer, entries, () => {
+    lateralScope = mkScope(sources());
+    return lateralScope;
+  });
+  const scope = mkScope(sources());
+  if (lateralScope) (lateralScope as Scope).query.correlated && (scope.query.correlated = true);
+  const outputs = expandColumns(cx, core.columns, scope.sources, core.from !== null);
+
+  // Aliases of result columns are visible (as a fallback) in WHERE, GROUP BY, HAVING and ORDER BY.
+  const aliasExprs = new Map<string, Expr>();
+  core.columns.forEach((rc) => {
+    if (rc.kind === 'Expr' && rc.alias) {
+      const k = rc.alias.toLowerCase();
+      if (!aliasExprs.has(k)) aliasExprs.set(k, rc.expr);
+    }
+  });
+  let aliasDepth = 0;
+  const aliasResolver = (target: Scope) => (name: string): Compiled | null => {
+    const e = aliasExprs.get(name);
+    if (!e || aliasDepth > 0) return null;
+    aliasDepth++;
+    try {
+      return compileExpr(cx, e, target);
+    } finally {
+      aliasDepth--;
+    }
+  };
+
+  // Aggregates and window calls
+  const aggCalls = collectAggregates(cx, [...outputs.map((o) => o.expr), core.having, ...(orderBy ?? []).map((t) => t.expr)]);
+  const isAggregate = core.groupBy !== null || aggCalls.length > 0;
+  if (core.having && !isAggregate) throw sqliteError('a GROUP BY clause is required before HAVING');
+  const winCalls = collectWindowCalls([...outputs.map((o) => o.expr), ...(orderBy ?? []).map((t) => t.expr)]);
+
+  // WHERE and join plan
+  scope.aliases = aliasResolver(scope);
+  scope.aggregateContext = 'where';
+  const orderWish = !isAggregate && winCalls.length === 0 && !core.distinct ? orderRequest(cx, orderBy, scope, entries) : null;
+  const joined = planJoins(cx, entries, core.where, scope, orderWish);
+  let op: Op = joined.op;
+
+  const outScope = mkScope(sources());
+  outScope.query.correlated = scope.query.correlated;
+  // share correlation state: the output scope is the same query
+  (outScope as { query: unknown }).query = scope.query;
+  outScope.aliases = aliasResolver(outScope);
+  if (isAggregate) {
+    const agg = compileAggregation(cx, op, core.groupBy, aggCalls, scope, outScope, outputs.map((o) => o.expr), entries);
+    op = agg.op;
+    outScope.aggregates = agg.slots;
+    if (core.having) op = new FilterOp(op, compileExpr(cx, core.having, outScope).ev);
+  }
+  if (winCalls.length > 0) {
+    const win = compileWindows(cx, op, winCalls, core.windows, outScope, sources());
+    op = win.op;
+    outScope.windows = win.slots;
+  }
+
+  // Projection
+  const evs: Ev[] = [];
+  const columns: ResultColumnInfo[] = [];
+  for (const o of outputs) {
+    if (o.direct) {
+      const c = o.direct.source.columns[o.direct.index];
+      evs.push(c.read);
+      columns.push({ name: o.name, affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin });
+      continue;
+    }
+    const c = compileExpr(cx, o.expr!, outScope);
+    const name = o.aliased ? o.name : columnNameFor(c, o);
+    evs.push(c.ev);
+    const ref = c.column;
+    const srcCol = ref && ref.index >= 0 ? ref.source.columns[ref.index] : null;
+    columns.push({
+      name,
+      affinity: c.aff,
+      collation: c.coll ?? 'BINARY',
+      type: srcCol ? srcCol.type : ref && ref.index === -1 ? 'INTEGER' : null,
+      origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : null,
+    });
+  }
+  const width = evs.length;
+
+  // ORDER BY keys (possibly hidden columns)
+  let sortKeys: SortKey[] | null = null;
+  if (orderBy && orderBy.length && !joined.ordered) {
+    sortKeys = orderBy.map((t, i) => {
+      let e = t.expr;
+      let coll: string | null = null;
+      while (e.kind === 'Collate') {
+        coll = coll ?? e.collation;
+        e = e.expr;
+      }
+      const desc = t.direction === 'DESC';
+      const nullsFirst = t.nulls ? t.nulls === 'FIRST' : !desc;
+      let idx = -1;
+      if (e.kind === 'Literal' && typeof e.value === 'number' && Number.isSafeInteger(e.value)) {
+        idx = e.value - 1;
+        if (idx < 0 || idx >= width) throw sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
+      } else if (e.kind === 'Column' && e.table === null) {
+        const k = e.name.toLowerCase();
+        const ai = core.columns.findIndex((rc) => rc.kind === 'Expr' && rc.alias?.toLowerCase() === k);
+        if (ai >= 0) idx = outputIndexOfItem(core.columns, ai, scope.sources);
+      }
+      if (idx < 0) {
+        const c = compileExpr(cx, t.expr, outScope);
+        idx = evs.length;
+        evs.push(c.ev);
+        coll = coll ?? c.coll;
+      }
+      return { index: idx, desc, nullsFirst, collation: cx.collation(coll ?? columns[idx]?.collation ?? 'BINARY') };
+    });
+  }
+
+  let source: RowSource = new ProjectSource(op, evs);
+  if (core.distinct) {
+    source = new DistinctSource(source, width, columns.map((c) => hashableCollation(c.collation) ?? 'BINARY') as CollationName[]);
+  }
+  const limitScope = mkScope([]);
+  const limitEv = limit ? compileExpr(cx, limit, limitScope).ev : null;
+  const offsetEv = offset ? compileExpr(cx, offset, limitScope).ev : null;
+  if (sortKeys) source = new SortSource(source, sortKeys, limitEv, offsetEv);
+  if (limitEv || offsetEv) source = new LimitSource(source, limitEv, offsetEv);
+  if (evs.length > width) source = new TrimSource(source, width);
+  return { source, columns, correlated: scope.query.correlated || limitScope.query.correlated };
+}
+
+function columnNameFor(c: Compiled, o: OutputColumn): string {
+  if (o.expr && o.expr.kind === 'Column') return columnName(c, o.name);
+  return o.name;
+}
+
+/** Index in the expanded output of result item `ai` (stars expand to several columns). */
+function outputIndexOfItem(cols: readonly ResultColumn[], ai: number, sources: readonly ScopeSource[]): number {
+  let n = 0;
+  for (let i = 0; i < ai; i++) {
+    const rc = cols[i];
+    if (rc.kind === 'Expr') n++;
+    else if (rc.kind === 'Star') n += sources.reduce((a, s) => a + s.columns.filter((c) => !c.hidden && !s.merged.has(c.name.toLowerCase())).length, 0);
+    else n += sources.find((s) => s.name.toLowerCase() === rc.table.toLowerCase())?.columns.filter((c) => !c.hidden).length ?? 0;
+  }
+  return n;
+}
+
+/** An ORDER BY the access path of a single base table might deliver for free. */
+function orderRequest(cx: CompileCtx, orderBy: readonly OrderingTerm[] | null, scope: Scope, entries: readonly FromEntry[]): OrderRequest | null {
+  if (!orderBy || orderBy.length === 0 || entries.length !== 1 || !entries[0].table) return null;
+  const src = entries[0].source;
+  const terms: { column: number; desc: boolean; collation: string; nullsFirst: boolean }[] = [];
+  for (const t of orderBy) {
+    let e = t.expr;
+    let coll: string | null = null;
+    while (e.kind === 'Collate') {
+      coll = coll ?? e.collation;
+      e = e.expr;
+    }
+    if (e.kind !== 'Column') return null;
+    const c = (() => {
+      try {
+        return compileExpr(cx, e, scope);
+      } catch {
+        return null;
+      }
+    })();
+    if (!c || !c.column || c.column.source !== src) return null;
+    const idx = c.column.index;
+    const table = entries[0].table;
+    const col = idx === table.rowidAlias ? -1 : idx;
+    const desc = t.direction === 'DESC';
+    terms.push({ column: col, desc, collation: canonicalCollation(coll ?? (idx >= 0 ? src.columns[idx].collation : 'BINARY')), nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc });
+  }
+  return { terms };
+}
+
+export type { SqlValue };

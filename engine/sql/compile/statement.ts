@@ -1,0 +1,211 @@
+/**
+ * Statement compilation dispatch: every statement kind becomes an Executable, which opens row
+ * cursors. Queries stream; writes and utility statements do all their work on the first step
+ * (RETURNING rows are buffered, as SQLite does) under the connection's statement atomicity.
+ */
+import { assertNever } from '../../common/errors.js';
+import type { SqlValue } from '../../common/value.js';
+import type { Schema } from '../../catalog/schema.js';
+import type { Statement } from '../ast.js';
+import type { Connection } from '../connection.js';
+import { collationFor } from '../collations.js';
+import { Runtime } from '../exec/runtime.js';
+import type { ColumnDescriptor, RowCursor } from '../session-api.js';
+import type { CompileCtx, QueryPlan } from './context.js';
+import { compileSelectStmt } from './select.js';
+import { compileInsert } from './dml/insert.js';
+import { compileUpdate } from './dml/update.js';
+import { compileDelete } from './dml/delete.js';
+import { compileDdl } from './ddl/index.js';
+import { compilePragma } from './pragma.js';
+import { compileExplain } from './explain.js';
+
+export interface Executable {
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  readonly columns: readonly ColumnDescriptor[];
+  open(params: readonly SqlValue[]): RowCursor;
+}
+
+/** What the statement-specific compilers return for statements that run to completion. */
+export interface RunPlan {
+  readonly columns: readonly ColumnDescriptor[];
+  /** Needs the write transaction (statement atomicity, autocommit commit). */
+  readonly write: boolean;
+  run(): SqlValue[][];
+}
+
+export function makeCtx(conn: Connection, schema: Schema): CompileCtx {
+  const rt = new Runtime();
+  const cx: CompileCtx = {
+    rt,
+    schema,
+    functions: conn.functions,
+    collation: collationFor,
+    compileSelect: (s, outer) => compileSelectStmt(cx, s, outer),
+    writes: false,
+    ctes: [],
+    trigger: null,
+  };
+  return cx;
+}
+
+export function describeColumns(plan: QueryPlan): ColumnDescriptor[] {
+  return plan.columns.map((c) => ({
+    name: c.name,
+    column: c.origin?.column ?? null,
+    table: c.origin?.table ?? null,
+    database: c.origin?.database ?? null,
+    type: c.type,
+  }));
+}
+
+const DONE: RowCursor = { step: () => null, close: () => {} };
+
+class QueryExecutable implements Executable {
+  readonly reader = true;
+  readonly readonly = true;
+  readonly columns: readonly ColumnDescriptor[];
+  constructor(
+    private readonly conn: Connection,
+    private readonly rt: Runtime,
+    private readonly plan: QueryPlan,
+  ) {
+    this.columns = describeColumns(plan);
+  }
+  open(params: readonly SqlValue[]): RowCursor {
+    const { conn, rt, plan } = this;
+    let state: 0 | 1 | 2 = 0; // 0 not started, 1 running, 2 done
+    const finish = () => {
+      if (state === 1) plan.source.close();
+      state = 2;
+    };
+    return {
+      step: () => {
+        if (state === 2) return null;
+        try {
+          if (state === 0) {
+            conn.startStatement();
+            rt.beginExecution(conn, params as SqlValue[]);
+            plan.source.open();
+            state = 1;
+          }
+          const r = plan.source.next();
+          if (r === null) finish();
+          return r;
+        } catch (e) {
+          try {
+            finish();
+          } catch {
+            /* keep the original error */
+          }
+          state = 2;
+          throw e;
+        }
+      },
+      close: finish,
+    };
+  }
+}
+
+class RunExecutable implements Executable {
+  readonly reader: boolean;
+  readonly readonly: boolean;
+  readonly columns: readonly ColumnDescriptor[];
+  constructor(
+    private readonly conn: Connection,
+    private readonly rt: Runtime,
+    private readonly plan: RunPlan,
+    reader: boolean,
+  ) {
+    this.columns = plan.columns;
+    this.reader = reader;
+    this.readonly = !plan.write;
+  }
+  open(params: readonly SqlValue[]): RowCursor {
+    const { conn, rt, plan } = this;
+    let rows: SqlValue[][] | null = null;
+    let i = 0;
+    let done = false;
+    return {
+      step: () => {
+        if (done) return null;
+        if (rows === null) {
+          try {
+            conn.startStatement();
+            rt.beginExecution(conn, params as SqlValue[]);
+            rows = plan.write ? conn.runWrite(() => plan.run()) : plan.run();
+          } catch (e) {
+            done = true;
+            throw e;
+          }
+        }
+        if (i < rows.length) return rows[i++];
+        done = true;
+        return null;
+      },
+      close: () => {
+        done = true;
+      },
+    };
+  }
+}
+
+export function compileStatement(conn: Connection, stmt: Statement, schema: Schema, sql = ''): Executable {
+  const cx = makeCtx(conn, schema);
+  switch (stmt.kind) {
+    case 'Select':
+      return new QueryExecutable(conn, cx.rt, compileSelectStmt(cx, stmt, null));
+    case 'Insert': {
+      const p = compileInsert(cx, conn, stmt);
+      return new RunExecutable(conn, cx.rt, p, stmt.returning !== null);
+    }
+    case 'Update': {
+      const p = compileUpdate(cx, conn, stmt);
+      return new RunExecutable(conn, cx.rt, p, stmt.returning !== null);
+    }
+    case 'Delete': {
+      const p = compileDelete(cx, conn, stmt);
+      return new RunExecutable(conn, cx.rt, p, stmt.returning !== null);
+    }
+    case 'CreateTable':
+    case 'CreateIndex':
+    case 'CreateView':
+    case 'CreateTrigger':
+    case 'CreateVirtualTable':
+    case 'Drop':
+    case 'AlterTable':
+    case 'Vacuum':
+    case 'Analyze':
+    case 'Reindex':
+    case 'Attach':
+    case 'Detach':
+      return new RunExecutable(conn, cx.rt, compileDdl(cx, conn, stmt, sql), false);
+    case 'Begin':
+      return utility(conn, cx, () => conn.begin(stmt.mode));
+    case 'Commit':
+      return utility(conn, cx, () => conn.commit());
+    case 'Rollback':
+      return utility(conn, cx, () => (stmt.savepoint ? conn.rollbackTo(stmt.savepoint) : conn.rollback()));
+    case 'Savepoint':
+      return utility(conn, cx, () => conn.savepoint(stmt.name));
+    case 'Release':
+      return utility(conn, cx, () => conn.release(stmt.name));
+    case 'Pragma': {
+      const p = compilePragma(cx, conn, stmt);
+      return new RunExecutable(conn, cx.rt, p, p.columns.length > 0);
+    }
+    case 'Explain': {
+      const p = compileExplain(cx, conn, stmt);
+      return new RunExecutable(conn, cx.rt, p, true);
+    }
+    default:
+      return assertNever(stmt, 'statement kind');
+  }
+}
+
+function utility(conn: Connection, cx: CompileCtx, fn: () => void): Executable {
+  return new RunExecutable(conn, cx.rt, { columns: [], write: false, run: () => (fn(), []) }, false);
+}
+
+export { DONE };

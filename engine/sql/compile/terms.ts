@@ -1,0 +1,120 @@
+/**
+ * WHERE-clause analysis: splitting into conjuncts, finding which sources a conjunct references,
+ * and recognising terms an access path can use (`col = expr`, ranges, IN lists).
+ */
+import type { Expr } from '../ast.js';
+import type { Scope, ScopeSource } from './scope.js';
+import { ROWID_NAMES } from './scope.js';
+
+export function conjuncts(e: Expr | null, out: Expr[] = []): Expr[] {
+  if (!e) return out;
+  if (e.kind === 'Binary' && e.op === 'AND') {
+    conjuncts(e.left, out);
+    conjuncts(e.right, out);
+  } else out.push(e);
+  return out;
+}
+
+/** The source a bare or qualified column reference resolves to among `sources`, or null. */
+export function sourceOfColumn(sources: readonly ScopeSource[], table: string | null, name: string): { src: ScopeSource; index: number } | null {
+  const lname = name.toLowerCase();
+  const ltable = table?.toLowerCase() ?? null;
+  for (const src of sources) {
+    if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+    if (ltable === null && src.merged.has(lname)) continue;
+    const ci = src.byName.get(lname);
+    if (ci !== undefined) return { src, index: ci };
+  }
+  if (ROWID_NAMES.has(lname)) {
+    for (const src of sources) {
+      if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+      if (src.rowid) return { src, index: -1 };
+    }
+  }
+  return null;
+}
+
+/**
+ * Slots of `sources` referenced by `e`. Subqueries make the term depend on every source (it is
+ * then evaluated once all are bound), which is always correct.
+ */
+export function referencedSlots(e: Expr, scope: Scope, out: Set<number>): void {
+  const all = () => scope.sources.forEach((s) => out.add(s.slot));
+  const walk = (x: Expr | null): void => {
+    if (!x) return;
+    switch (x.kind) {
+      case 'Column': {
+        const hit = sourceOfColumn(scope.sources, x.table, x.name);
+        if (hit) out.add(hit.src.slot);
+        return;
+      }
+      case 'Literal':
+      case 'Param':
+        return;
+      case 'Unary':
+        return walk(x.operand);
+      case 'Binary':
+        walk(x.left);
+        return walk(x.right);
+      case 'Like':
+        walk(x.left);
+        walk(x.right);
+        return walk(x.escape);
+      case 'Between':
+        walk(x.expr);
+        walk(x.low);
+        return walk(x.high);
+      case 'InList':
+        walk(x.expr);
+        x.list.forEach(walk);
+        return;
+      case 'IsNull':
+      case 'Cast':
+      case 'Collate':
+        return walk(x.expr);
+      case 'Case':
+        walk(x.base);
+        x.whens.forEach((w) => {
+          walk(w.when);
+          walk(w.then);
+        });
+        return walk(x.else);
+      case 'Function':
+        x.args.forEach(walk);
+        walk(x.filter);
+        if (x.over) all();
+        return;
+      case 'RowValue':
+        x.items.forEach(walk);
+        return;
+      case 'InSelect':
+      case 'InTable':
+        walk(x.expr);
+        return all();
+      case 'Exists':
+      case 'Subquery':
+      case 'Raise':
+        return all();
+    }
+  };
+  walk(e);
+}
+
+/** Structural equality of expressions, ignoring source positions. */
+export function sameExpr(a: Expr, b: Expr): boolean {
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+function strip(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(strip);
+  if (x && typeof x === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+      if (k === 'start' || k === 'end') continue;
+      if (k === 'name' && typeof v === 'string') o[k] = v.toLowerCase();
+      else o[k] = typeof v === 'bigint' ? `${v}n` : strip(v);
+    }
+    return o;
+  }
+  return x;
+}

@@ -1,0 +1,149 @@
+/**
+ * Compilation of window function calls (`f(...) OVER (...)`) into a WindowOp.
+ */
+import { sqliteError } from '../../common/errors.js';
+import type { Expr, FrameBound, FunctionExpr, NamedWindow, WindowSpec } from '../ast.js';
+import { WindowOp, type FrameBoundSpec, type WindowCallSpec } from '../exec/window.js';
+import type { Op } from '../exec/runtime.js';
+import type { CompileCtx } from './context.js';
+import { compileExpr } from './expr.js';
+import type { Scope, ScopeSource } from './scope.js';
+
+const BUILTIN = new Set(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
+
+/** Window calls in the expressions (not inside subqueries). */
+export function collectWindowCalls(exprs: readonly (Expr | null)[]): FunctionExpr[] {
+  const out: FunctionExpr[] = [];
+  const walk = (e: Expr | null): void => {
+    if (!e) return;
+    switch (e.kind) {
+      case 'Function':
+        if (e.over !== null) out.push(e);
+        e.args.forEach(walk);
+        return walk(e.filter);
+      case 'Unary':
+        return walk(e.operand);
+      case 'Binary':
+        walk(e.left);
+        return walk(e.right);
+      case 'Like':
+        walk(e.left);
+        walk(e.right);
+        return walk(e.escape);
+      case 'Between':
+        walk(e.expr);
+        walk(e.low);
+        return walk(e.high);
+      case 'InList':
+        walk(e.expr);
+        return e.list.forEach(walk);
+      case 'IsNull':
+      case 'Cast':
+      case 'Collate':
+      case 'InSelect':
+      case 'InTable':
+        return walk(e.expr);
+      case 'Case':
+        walk(e.base);
+        e.whens.forEach((w) => {
+          walk(w.when);
+          walk(w.then);
+        });
+        return walk(e.else);
+      case 'RowValue':
+        return e.items.forEach(walk);
+      default:
+        return;
+    }
+  };
+  exprs.forEach(walk);
+  return out;
+}
+
+function resolveSpec(over: WindowSpec | string, named: readonly NamedWindow[] | null): WindowSpec {
+  const find = (name: string): WindowSpec => {
+    const w = named?.find((n) => n.name.toLowerCase() === name.toLowerCase());
+    if (!w) throw sqliteError(`no such window: ${name}`);
+    return resolveSpec(w.spec, named);
+  };
+  if (typeof over === 'string') return find(over);
+  if (!over.base) return over;
+  const base = find(over.base);
+  if (over.partitionBy.length) throw sqliteError(`cannot override PARTITION clause of window: ${over.base}`);
+  if (over.orderBy.length && base.orderBy.length) throw sqliteError(`cannot override ORDER BY clause of window: ${over.base}`);
+  if (base.frame) throw sqliteError(`cannot override frame specification of window: ${over.base}`);
+  return { base: null, partitionBy: base.partitionBy, orderBy: over.orderBy.length ? over.orderBy : base.orderBy, frame: over.frame };
+}
+
+export function compileWindows(
+  cx: CompileCtx,
+  input: Op,
+  calls: readonly FunctionExpr[],
+  named: readonly NamedWindow[] | null,
+  scope: Scope,
+  sources: readonly ScopeSource[],
+): { op: Op; slots: Map<object, number> } {
+  const slots = new Map<object, number>();
+  const specs: WindowCallSpec[] = calls.map((call) => {
+    const spec = resolveSpec(call.over!, named);
+    const name = call.name.toLowerCase();
+    const slot = cx.rt.allocVal();
+    slots.set(call, slot);
+    const args = call.args.map((a) => compileExpr(cx, a, scope).ev);
+    let kind: WindowCallSpec['kind'] = 'aggregate';
+    let create: WindowCallSpec['create'] = null;
+    if (BUILTIN.has(name)) {
+      kind = name as WindowCallSpec['kind'];
+      const arity: Record<string, [number, number]> = {
+        row_number: [0, 0], rank: [0, 0], dense_rank: [0, 0], percent_rank: [0, 0], cume_dist: [0, 0],
+        ntile: [1, 1], lag: [1, 3], lead: [1, 3], first_value: [1, 1], last_value: [1, 1], nth_value: [2, 2],
+      };
+      const [lo, hi] = arity[name];
+      if (call.args.length < lo || call.args.length > hi) throw sqliteError(`wrong number of arguments to function ${call.name}()`);
+    } else if (call.star && name === 'count') {
+      create = () => {
+        let n = 0;
+        return { step: () => void n++, inverse: () => void n--, value: () => n, final: () => n };
+      };
+    } else {
+      const def = cx.functions.aggregate(call.name, call.args.length);
+      if (!def) {
+        if (cx.functions.known(call.name)) throw sqliteError(`${call.name}() may not be used as a window function`);
+        throw sqliteError(`no such function: ${call.name}`);
+      }
+      create = def.create;
+    }
+    const frame = spec.frame;
+    const bound = (b: FrameBound): FrameBoundSpec => {
+      switch (b.kind) {
+        case 'Preceding':
+        case 'Following':
+          return { kind: b.kind, offset: compileExpr(cx, b.offset, scope).ev };
+        default:
+          return { kind: b.kind };
+      }
+    };
+    if (frame && frame.units === 'RANGE' && spec.orderBy.length !== 1 && (frame.start.kind === 'Preceding' || frame.start.kind === 'Following' || frame.end.kind === 'Preceding' || frame.end.kind === 'Following')) {
+      throw sqliteError('RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY term');
+    }
+    const orderBy = spec.orderBy.map((t) => {
+      const c = compileExpr(cx, t.expr, scope);
+      const desc = t.direction === 'DESC';
+      return { ev: c.ev, desc, nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc, collation: cx.collation(c.coll) };
+    });
+    return {
+      slot,
+      kind,
+      create,
+      args,
+      filter: call.filter ? compileExpr(cx, call.filter, scope).ev : null,
+      partitionBy: spec.partitionBy.map((e) => compileExpr(cx, e, scope).ev),
+      orderBy,
+      units: frame?.units ?? 'RANGE',
+      start: frame ? bound(frame.start) : { kind: 'UnboundedPreceding' },
+      end: frame ? bound(frame.end) : spec.orderBy.length ? { kind: 'CurrentRow' } : { kind: 'UnboundedFollowing' },
+      exclude: frame?.exclude ?? 'NO OTHERS',
+    };
+  });
+  return { op: new WindowOp(cx.rt, input, specs, sources.map((s) => s.slot)), slots };
+}

@@ -1,0 +1,80 @@
+/**
+ * Engine: the per-database state shared by every connection of the process on that file: the
+ * storage (pages, log, lock), the committed schema, and the built-in functions. Connections on
+ * the same path share one Engine (reference counted); ':memory:' and '' always get their own.
+ */
+import { openStorage } from '../storage/index.js';
+import type { PageView, Storage } from '../storage/api.js';
+import type { Schema } from '../catalog/schema.js';
+import { loadSchema } from '../catalog/schema-store.js';
+import { builtinRegistry } from './functions/builtins.js';
+import type { FunctionRegistry } from './functions/registry.js';
+import * as path from 'node:path';
+
+const engines = new Map<string, Engine>();
+
+export interface EngineOpenOptions {
+  readonly readonly: boolean;
+  readonly fileMustExist: boolean;
+  readonly image?: Uint8Array;
+}
+
+export class Engine {
+  private refs = 0;
+  private committedSchema: Schema | null = null;
+  private committedCookie = -1;
+  /** The connection holding the storage's write transaction, if any. */
+  writer: object | null = null;
+  readonly functions: FunctionRegistry = builtinRegistry();
+
+  private constructor(
+    readonly storage: Storage,
+    private readonly key: string | null,
+  ) {}
+
+  static open(file: string, options: EngineOpenOptions): Engine {
+    const memory = file === '' || file === ':memory:' || options.image !== undefined;
+    if (memory) {
+      const storage = openStorage(':memory:', { readonly: false, fileMustExist: false, image: options.image } as never);
+      const e = new Engine(storage, null);
+      e.refs = 1;
+      return e;
+    }
+    const key = path.resolve(file);
+    let e = engines.get(key);
+    if (!e) {
+      const storage = openStorage(file, { readonly: options.readonly, fileMustExist: options.fileMustExist });
+      e = new Engine(storage, key);
+      engines.set(key, e);
+    }
+    e.refs++;
+    return e;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    if (this.key !== null) engines.delete(this.key);
+    this.storage.close();
+  }
+
+  /** The schema of the committed state (cached until the schema cookie changes). */
+  committed(): Schema {
+    const view = this.storage.read();
+    return this.schemaOf(view);
+  }
+
+  schemaOf(view: PageView): Schema {
+    const cookie = view.header.schemaCookie;
+    if (this.committedSchema && cookie === this.committedCookie) return this.committedSchema;
+    const s = loadSchema(view);
+    this.committedSchema = s;
+    this.committedCookie = cookie;
+    return s;
+  }
+
+  /** Forget the cached schema (after a commit or rollback that may have changed it). */
+  invalidateSchema(): void {
+    this.committedSchema = null;
+    this.committedCookie = -1;
+  }
+}

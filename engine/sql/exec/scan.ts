@@ -1,0 +1,369 @@
+/**
+ * Access paths over a table: full scans, rowid lookups and ranges, index scans. Each leaves the
+ * current row in the runtime registers of its slot (see runtime.ts).
+ */
+import type { SqlValue } from '../../common/value.js';
+import { compareValues, Real } from '../../common/value.js';
+import type { IndexCursor, KeyInfo, Rowid, TableCursor, TableTree } from '../../storage/api.js';
+import type { Ev, Op, Runtime } from './runtime.js';
+
+/**
+ * A rowid probe after SQLite's comparison rules: an integer rowid, or a verdict for values that
+ * cannot equal any rowid. For range bounds a REAL is rounded toward the inside of the range.
+ */
+export type RowidProbe = { kind: 'rowid'; rowid: Rowid } | { kind: 'none' } | { kind: 'all' };
+
+/** Probe for `rowid = v` (v already has numeric affinity applied). */
+export function rowidEqProbe(v: SqlValue): Rowid | null {
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : null;
+  if (typeof v === 'bigint') return v;
+  if (v instanceof Real) return v.value;
+  return null;
+}
+
+/**
+ * Probe for a range bound. `lower` bounds want the first rowid satisfying `rowid >(=) v`;
+ * upper bounds the last satisfying `rowid <(=) v`.
+ */
+export function rowidRangeProbe(v: SqlValue, lower: boolean, inclusive: boolean): RowidProbe {
+  if (v === null) return { kind: 'none' };
+  if (typeof v === 'string' || v instanceof Uint8Array) {
+    // every integer sorts before text and blobs
+    return lower ? { kind: 'none' } : { kind: 'all' };
+  }
+  if (typeof v === 'bigint') return { kind: 'rowid', rowid: inclusive ? v : lower ? v + 1n : v - 1n };
+  const n = v instanceof Real ? v.value : v;
+  if (Number.isSafeInteger(n)) {
+    if (inclusive) return { kind: 'rowid', rowid: n };
+    return { kind: 'rowid', rowid: lower ? n + 1 : n - 1 };
+  }
+  if (n === Infinity) return lower ? { kind: 'none' } : { kind: 'all' };
+  if (n === -Infinity) return lower ? { kind: 'all' } : { kind: 'none' };
+  if (n >= 9.223372036854775807e18) return lower ? { kind: 'none' } : { kind: 'all' };
+  if (n < -9.223372036854775808e18) return lower ? { kind: 'all' } : { kind: 'none' };
+  const r = lower ? Math.ceil(n) : Math.floor(n);
+  if (Number.isSafeInteger(r)) return { kind: 'rowid', rowid: r };
+  return { kind: 'rowid', rowid: BigInt(r) };
+}
+
+function rowidLess(a: Rowid, b: Rowid): boolean {
+  return a < b;
+}
+
+/** Full scan of a table B-tree, optionally bounded by rowid range. Also used for rowid ranges. */
+export class TableScanOp implements Op {
+  private cur: TableCursor | null = null;
+  private started = false;
+  private hi: Rowid | null = null;
+  private done = false;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly slot: number,
+    private readonly root: number,
+    private readonly lower: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null = null,
+    private readonly upper: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null = null,
+    private readonly reverse = false,
+  ) {}
+
+  open(): void {
+    this.cur = this.rt.host.view().openTable(this.root).cursor();
+    this.started = false;
+    this.done = false;
+    this.hi = null;
+  }
+
+  next(): boolean {
+    const cur = this.cur!;
+    if (this.done) return false;
+    let ok: boolean;
+    if (!this.started) {
+      this.started = true;
+      ok = this.reverse ? this.positionLast(cur) : this.positionFirst(cur);
+    } else {
+      ok = this.reverse ? cur.prev() : cur.next();
+    }
+    if (!ok || !cur.valid) {
+      this.done = true;
+      return false;
+    }
+    const rowid = cur.rowid();
+    if (!this.reverse && this.hi !== null && rowidLess(this.hi, rowid)) {
+      this.done = true;
+      return false;
+    }
+    if (this.reverse && this.hi !== null && rowidLess(rowid, this.hi)) {
+      this.done = true;
+      return false;
+    }
+    this.rt.rows[this.slot] = cur.record();
+    this.rt.rowids[this.slot] = rowid;
+    return true;
+  }
+
+  private positionFirst(cur: TableCursor): boolean {
+    if (this.upper) {
+      const p = rowidRangeProbe(this.upper.affinity(this.upper.ev()), false, this.upper.inclusive);
+      if (p.kind === 'none') return false;
+      this.hi = p.kind === 'rowid' ? p.rowid : null;
+    }
+    if (this.lower) {
+      const p = rowidRangeProbe(this.lower.affinity(this.lower.ev()), true, this.lower.inclusive);
+      if (p.kind === 'none') return false;
+      if (p.kind === 'rowid') {
+        cur.seek(p.rowid);
+        return cur.valid;
+      }
+    }
+    return cur.first();
+  }
+
+  private positionLast(cur: TableCursor): boolean {
+    // reverse scans: `hi` holds the lower limit
+    if (this.lower) {
+      const p = rowidRangeProbe(this.lower.affinity(this.lower.ev()), true, this.lower.inclusive);
+      if (p.kind === 'none') return false;
+      this.hi = p.kind === 'rowid' ? p.rowid : null;
+    }
+    if (this.upper) {
+      const p = rowidRangeProbe(this.upper.affinity(this.upper.ev()), false, this.upper.inclusive);
+      if (p.kind === 'none') return false;
+      if (p.kind === 'rowid') {
+        const exact = cur.seek(p.rowid);
+        if (exact) return true;
+        if (cur.valid) return cur.prev();
+        return cur.last();
+      }
+    }
+    return cur.last();
+  }
+
+  close(): void {
+    this.cur = null;
+  }
+}
+
+/** `rowid = expr` or `rowid IN (...)`: point lookups for each probe value. */
+export class RowidLookupOp implements Op {
+  private tree: TableTree | null = null;
+  private probes: Rowid[] = [];
+  private i = 0;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly slot: number,
+    private readonly root: number,
+    /** Yields the probe values (already with INTEGER affinity applied). */
+    private readonly probe: () => readonly SqlValue[],
+  ) {}
+
+  open(): void {
+    this.tree = this.rt.host.view().openTable(this.root);
+    const vals = this.probe();
+    const out: Rowid[] = [];
+    for (const v of vals) {
+      const r = rowidEqProbe(v);
+      if (r !== null) out.push(r);
+    }
+    if (out.length > 1) {
+      out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      let w = 1;
+      for (let k = 1; k < out.length; k++) if (out[k] !== out[w - 1]) out[w++] = out[k];
+      out.length = w;
+    }
+    this.probes = out;
+    this.i = 0;
+  }
+
+  next(): boolean {
+    const tree = this.tree!;
+    while (this.i < this.probes.length) {
+      const rowid = this.probes[this.i++];
+      const rec = tree.get(rowid);
+      if (rec !== undefined) {
+        this.rt.rows[this.slot] = rec;
+        this.rt.rowids[this.slot] = rowid;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  close(): void {
+    this.tree = null;
+  }
+}
+
+/** Describes an index range: equality prefix (one or many alternatives for IN) plus optional bounds on the next column. */
+export interface IndexRange {
+  /** Each alternative is a full equality prefix (values already with comparison affinity). */
+  prefixes: () => readonly (readonly SqlValue[])[];
+  lower: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null;
+  upper: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null;
+}
+
+export function comparePrefix(key: readonly SqlValue[], probe: readonly SqlValue[], ki: KeyInfo): number {
+  for (let i = 0; i < probe.length; i++) {
+    const c = compareValues(key[i], probe[i], ki.collations[i]);
+    if (c !== 0) return ki.desc[i] ? -c : c;
+  }
+  return 0;
+}
+
+/**
+ * Scans an index over a range and positions the table row for each entry: for rowid tables the
+ * rowid is the last key column and the row is fetched from the table; for a WITHOUT ROWID
+ * table's primary-key tree the key is the row; for a WITHOUT ROWID secondary index `pkLookup`
+ * maps the key to the row.
+ */
+export class IndexScanOp implements Op {
+  private cur: IndexCursor | null = null;
+  private table: TableTree | null = null;
+  private alts: readonly (readonly SqlValue[])[] = [];
+  private alt = 0;
+  private positioned = false;
+  private hiKey: SqlValue[] | null = null;
+  private hiInclusive = true;
+  private bounded = false;
+  private prefix: readonly SqlValue[] = [];
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly slot: number,
+    private readonly tableRoot: number,
+    private readonly indexRoot: number,
+    private readonly keyInfo: KeyInfo,
+    private readonly range: IndexRange,
+    private readonly mode: 'rowid' | 'key-is-row' | 'pk-lookup',
+    private readonly pkLookup: ((key: readonly SqlValue[]) => readonly SqlValue[] | undefined) | null = null,
+  ) {}
+
+  open(): void {
+    const view = this.rt.host.view();
+    this.cur = view.openIndex(this.indexRoot, this.keyInfo).cursor();
+    this.table = this.mode === 'rowid' ? view.openTable(this.tableRoot) : null;
+    this.alts = this.range.prefixes();
+    if (this.alts.length > 1) this.alts = dedupSorted(this.alts, this.keyInfo);
+    this.alt = 0;
+    this.positioned = false;
+  }
+
+  private startAlt(): boolean {
+    const cur = this.cur!;
+    const prefix = this.alts[this.alt];
+    this.prefix = prefix;
+    for (const v of prefix) if (v === null) return false; // = NULL never matches
+    const n = prefix.length;
+    let lo: SqlValue | undefined;
+    let hi: SqlValue | undefined;
+    let loIncl = true;
+    let hiIncl = true;
+    if (this.range.lower) {
+      lo = this.range.lower.affinity(this.range.lower.ev());
+      if (lo === null) return false;
+      loIncl = this.range.lower.inclusive;
+    }
+    if (this.range.upper) {
+      hi = this.range.upper.affinity(this.range.upper.ev());
+      if (hi === null) return false;
+      hiIncl = this.range.upper.inclusive;
+    }
+    this.bounded = lo !== undefined || hi !== undefined;
+    // In a DESC column, index order runs from high values to low ones.
+    if (n < this.keyInfo.desc.length && this.keyInfo.desc[n]) {
+      [lo, hi] = [hi, lo];
+      [loIncl, hiIncl] = [hiIncl, loIncl];
+    }
+    this.hiKey = hi !== undefined ? [...prefix, hi] : null;
+    this.hiInclusive = hiIncl;
+    if (lo !== undefined) return cur.seek([...prefix, lo], loIncl ? 'ge' : 'gt');
+    if (this.bounded) return cur.seek([...prefix, null], 'gt'); // NULLs never satisfy a bound
+    if (n === 0) return cur.first();
+    return cur.seek(prefix, 'ge');
+  }
+
+  next(): boolean {
+    const cur = this.cur!;
+    for (;;) {
+      let ok: boolean;
+      if (!this.positioned) {
+        if (this.alt >= this.alts.length) return false;
+        this.positioned = true;
+        ok = this.startAlt();
+      } else {
+        ok = cur.next();
+      }
+      if (ok && cur.valid) {
+        const key = cur.key();
+        if (this.inRange(key)) {
+          if (this.emit(key)) return true;
+          continue;
+        }
+      }
+      this.alt++;
+      this.positioned = false;
+    }
+  }
+
+  private inRange(key: readonly SqlValue[]): boolean {
+    const ki = this.keyInfo;
+    if (comparePrefix(key, this.prefix, ki) !== 0) return false;
+    if (this.bounded && key[this.prefix.length] === null) return false;
+    if (this.hiKey) {
+      const c = comparePrefix(key, this.hiKey, ki);
+      if (c > 0 || (c === 0 && !this.hiInclusive)) return false;
+    }
+    return true;
+  }
+
+  private emit(key: readonly SqlValue[]): boolean {
+    switch (this.mode) {
+      case 'rowid': {
+        const rowid = key[key.length - 1] as Rowid;
+        const rec = this.table!.get(rowid);
+        if (rec === undefined) return false;
+        this.rt.rows[this.slot] = rec;
+        this.rt.rowids[this.slot] = rowid;
+        return true;
+      }
+      case 'key-is-row':
+        this.rt.rows[this.slot] = key;
+        this.rt.rowids[this.slot] = null;
+        return true;
+      case 'pk-lookup': {
+        const row = this.pkLookup!(key);
+        if (!row) return false;
+        this.rt.rows[this.slot] = row;
+        this.rt.rowids[this.slot] = null;
+        return true;
+      }
+    }
+  }
+
+  close(): void {
+    this.cur = null;
+    this.table = null;
+  }
+}
+
+function dedupSorted(alts: readonly (readonly SqlValue[])[], ki: KeyInfo): (readonly SqlValue[])[] {
+  const arr = alts.slice();
+  arr.sort((a, b) => comparePrefix(a, b, ki));
+  const out: (readonly SqlValue[])[] = [];
+  for (const a of arr) if (out.length === 0 || comparePrefix(out[out.length - 1], a, ki) !== 0) out.push(a);
+  return out;
+}
+
+/** A source with exactly one empty row (SELECT without FROM). */
+export class SingleRowOp implements Op {
+  private done = false;
+  open(): void {
+    this.done = false;
+  }
+  next(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    return true;
+  }
+  close(): void {}
+}

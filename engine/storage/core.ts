@@ -1,0 +1,572 @@
+/**
+ * StorageCore: one per database file (or per `:memory:` database). It owns the main file, the
+ * log, the lock file, the committed database header and the shared page cache, and it runs
+ * commits and checkpoints.
+ *
+ * Where the committed image of page P lives (checked in this order):
+ *   1. the shared cache (decoded; `durable` = the image also exists in the log or main file);
+ *   2. the log, if `log.index` has P;
+ *   3. a read-only overlay of SQLite's own `-wal` (read-only opens of un-checkpointed files);
+ *   4. the main file at offset (P-1) * pageSize (zeros past its end).
+ *
+ * Lifecycle:
+ *   open:  lock file -> main file -> hot-journal check -> SQLite -wal (checkpointed into the main
+ *          file, or overlaid when read-only) -> our log recovered -> header = last committed
+ *   commit (WriteTxn.commit): serialise dirty pages -> one log append + commit record (fsync if
+ *          synchronous >= FULL) -> publish: dirty pages replace cache entries, header replaced,
+ *          generation bumped -> auto-checkpoint when the log has >= walAutocheckpoint frames
+ *   checkpoint: fsync log (NORMAL+) -> copy latest frames to the main file -> write header ->
+ *          size the file -> fsync main (NORMAL+) -> reset the log (see hlog.ts invariants)
+ *   close (last reference): checkpoint(TRUNCATE) -> remove log -> release lock
+ *
+ * Memory databases have no files: committed pages stay in the cache (never evicted) and a
+ * commit only publishes.
+ *
+ * Cache: bounded by `cacheSize` (pages, or KiB when negative); eviction is CLOCK over the Map's
+ * insertion order, and only `durable` pages are evicted. Pages of an open WriteTxn live in the
+ * transaction, not in the cache, and stay until it ends.
+ */
+import { SqliteError } from '../common/errors.js';
+import type { KeyInfo, SynchronousLevel } from './api.js';
+import { corrupt, ioError, notADatabase } from './errors.js';
+import { DbHeader, HELIOS_WRITE_VERSION, WRITER_VERSION_NUMBER } from './header.js';
+import { HLog, type LogPage } from './hlog.js';
+import { integrityCheck } from './integrity.js';
+import { LockFile } from './lockfile.js';
+import { BtPage, Geometry, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage, pageBytes } from './page.js';
+import { readSqliteWal } from './sqlite-wal.js';
+import { WriteTxnImpl } from './txn.js';
+import { readFully, type Vfs, type VfsFile } from './vfs.js';
+import { ReadViewImpl } from './view.js';
+
+export interface CoreOptions {
+  readonly readonly: boolean;
+  readonly fileMustExist: boolean;
+  readonly pageSize?: number;
+}
+
+const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+
+function validPageSize(n: number | undefined): number {
+  if (n !== undefined && n >= 512 && n <= 65536 && (n & (n - 1)) === 0) return n;
+  return 4096;
+}
+
+export class StorageCore {
+  file: VfsFile | null = null;
+  log: HLog | null = null;
+  lock: LockFile | null = null;
+  walOverlay: { file: VfsFile; index: Map<number, number> } | null = null;
+  header!: DbHeader;
+  geom!: Geometry;
+  readonly cache = new Map<number, Page>();
+  capacity = 4000;
+  private cacheSizeSetting = -16000;
+  readonly commitGen = { v: 0 };
+  writeTxn: WriteTxnImpl | null = null;
+  synchronous: SynchronousLevel = 2;
+  walAutocheckpoint = 1000;
+  refs = 1;
+  readonlyFile = false;
+  /** Why writes are refused although the file could be opened for writing. */
+  writeRefusal: string | null = null;
+  /** Committed pages that are in no file yet (page 1 of a new file database). */
+  readonly unlogged = new Set<number>();
+  closed = false;
+  readView!: ReadViewImpl;
+  onFinalClose: (() => void) | null = null;
+
+  private constructor(
+    readonly vfs: Vfs | null,
+    readonly path: string,
+    readonly memory: boolean,
+  ) {}
+
+  static openMemory(opts: CoreOptions): StorageCore {
+    const core = new StorageCore(null, ':memory:', true);
+    core.initNew(opts.pageSize);
+    core.readonlyFile = false;
+    core.finishInit();
+    return core;
+  }
+
+  static openFile(vfs: Vfs, path: string, opts: CoreOptions): StorageCore {
+    const core = new StorageCore(vfs, path, false);
+    core.lock = new LockFile(vfs, path + '-hlock');
+    core.lock.acquire(opts.readonly);
+    try {
+      core.initFile(opts);
+      core.finishInit();
+    } catch (e) {
+      core.closeFiles(false);
+      core.lock.release();
+      throw e;
+    }
+    return core;
+  }
+
+  private initNew(pageSize: number | undefined): void {
+    const h = new DbHeader();
+    h.pageSize = validPageSize(pageSize);
+    h.pageCount = 1;
+    this.header = h;
+    this.geom = new Geometry(h.pageSize, 0);
+    const p1 = new BtPage(1, PT_TABLE_LEAF);
+    this.cache.set(1, p1);
+    this.unlogged.add(1);
+  }
+
+  private finishInit(): void {
+    this.readView = new ReadViewImpl(this);
+    this.cacheSize = -16000;
+  }
+
+  private initFile(opts: CoreOptions): void {
+    const vfs = this.vfs!;
+    const path = this.path;
+    const exists = vfs.exists(path);
+    if (!exists && (opts.readonly || opts.fileMustExist)) throw new SqliteError('unable to open database file', 'SQLITE_CANTOPEN');
+    try {
+      this.file = vfs.open(path, opts.readonly ? 'r' : 'rwc');
+    } catch (e) {
+      throw ioError(e, 'open');
+    }
+    this.readonlyFile = opts.readonly;
+    this.checkHotJournal(path + '-journal');
+    let header = this.readFileHeader();
+    header = this.handleSqliteWal(header, opts.readonly);
+    const log = HLog.open(vfs, path + '-hlog', header ? header.pageSize : 0, !opts.readonly);
+    this.log = log;
+    if (log.recoveredHeader) header = DbHeader.parse(log.recoveredHeader, 0, undefined);
+    if (!header) {
+      this.initNew(opts.pageSize);
+      log.pageSize = this.header.pageSize;
+    } else {
+      if (!log.recoveredHeader && !this.walOverlay) {
+        const filePages = Math.floor(this.fileSize() / header.pageSize);
+        if (header.pageCount > filePages) throw corrupt('database file is truncated');
+      }
+      this.header = header;
+      this.geom = new Geometry(header.pageSize, header.reserved);
+      log.pageSize = header.pageSize;
+      if (header.autoVacuum !== 0 || header.incrementalVacuum !== 0) {
+        this.writeRefusal = 'heliosdb-lite does not write auto_vacuum databases (pointer-map pages are not maintained); the database is opened read-only. Run "PRAGMA auto_vacuum=NONE; VACUUM;" with SQLite first to make it writable';
+      } else if (header.writeVersion > HELIOS_WRITE_VERSION) {
+        this.writeRefusal = `the database file format write version ${header.writeVersion} is newer than this engine supports; the database is opened read-only`;
+      }
+    }
+  }
+
+  private fileSize(): number {
+    try {
+      return this.file!.size();
+    } catch (e) {
+      throw ioError(e, 'read');
+    }
+  }
+
+  private readFileHeader(): DbHeader | null {
+    const size = this.fileSize();
+    if (size === 0) return null;
+    if (size < 100) throw notADatabase();
+    const hb = Buffer.alloc(100);
+    try {
+      readFully(this.file!, hb, 0, 100, 0);
+    } catch (e) {
+      throw ioError(e, 'read');
+    }
+    const h = DbHeader.parse(hb, 0, undefined);
+    if (h.pageCount === 0 || h.versionValidFor !== h.changeCounter) h.pageCount = Math.floor(size / h.pageSize);
+    return h;
+  }
+
+  private checkHotJournal(jpath: string): void {
+    const vfs = this.vfs!;
+    if (!vfs.exists(jpath)) return;
+    try {
+      const f = vfs.open(jpath, 'r');
+      const b = Buffer.alloc(8);
+      const n = readFully(f, b, 0, 8, 0);
+      f.close();
+      if (n === 8 && b.equals(JOURNAL_MAGIC)) {
+        throw new SqliteError(
+          `database has a hot SQLite rollback journal (${jpath}) from an interrupted transaction; open and close the database once with SQLite to roll it back`,
+          'SQLITE_CANTOPEN',
+        );
+      }
+    } catch (e) {
+      if (e instanceof SqliteError) throw e;
+    }
+  }
+
+  /** A SQLite WAL left by stock SQLite: checkpoint it into the main file, or overlay it when read-only. */
+  private handleSqliteWal(header: DbHeader | null, readonly: boolean): DbHeader | null {
+    const vfs = this.vfs!;
+    const walPath = this.path + '-wal';
+    if (!header || !vfs.exists(walPath)) return header;
+    let wf: VfsFile;
+    try {
+      wf = vfs.open(walPath, 'r');
+    } catch (e) {
+      throw ioError(e, 'open');
+    }
+    const content = readSqliteWal(wf, header.pageSize);
+    const ps = header.pageSize;
+    if (content.dbSize === 0) {
+      wf.close();
+      if (!readonly) {
+        vfs.unlink(walPath);
+        vfs.unlink(this.path + '-shm');
+      }
+      return header;
+    }
+    if (readonly) {
+      this.walOverlay = { file: wf, index: content.index };
+      const off = content.index.get(1);
+      let h = header;
+      if (off !== undefined) {
+        const b = Buffer.alloc(100);
+        readFully(wf, b, 0, 100, off);
+        h = DbHeader.parse(b, 0, undefined);
+      }
+      h.pageCount = content.dbSize;
+      return h;
+    }
+    const buf = Buffer.allocUnsafeSlow(ps);
+    try {
+      for (const [pgno, off] of content.index) {
+        if (pgno > content.dbSize) continue;
+        readFully(wf, buf, 0, ps, off);
+        this.file!.write(buf, 0, ps, (pgno - 1) * ps);
+      }
+      this.file!.truncate(content.dbSize * ps);
+      this.file!.sync();
+    } catch (e) {
+      throw ioError(e, 'write');
+    } finally {
+      wf.close();
+    }
+    vfs.unlink(walPath);
+    vfs.unlink(this.path + '-shm');
+    return this.readFileHeader();
+  }
+
+  get cacheSize(): number {
+    return this.cacheSizeSetting;
+  }
+  set cacheSize(n: number) {
+    this.cacheSizeSetting = n;
+    const pages = n > 0 ? n : Math.ceil((-n * 1024) / this.header.pageSize);
+    this.capacity = Math.max(16, pages);
+    this.evict();
+  }
+
+  get canWrite(): boolean {
+    return !this.readonlyFile && this.writeRefusal === null;
+  }
+
+  // ---- page access -------------------------------------------------------------------------
+
+  readPageBytes(pgno: number): Buffer {
+    const ps = this.header.pageSize;
+    const buf = Buffer.allocUnsafeSlow(ps);
+    if (this.log !== null && this.log.readPage(pgno, buf)) return buf;
+    if (this.walOverlay !== null) {
+      const off = this.walOverlay.index.get(pgno);
+      if (off !== undefined) {
+        try {
+          readFully(this.walOverlay.file, buf, 0, ps, off);
+        } catch (e) {
+          throw ioError(e, 'read');
+        }
+        return buf;
+      }
+    }
+    if (this.file === null) {
+      buf.fill(0);
+      return buf;
+    }
+    try {
+      readFully(this.file, buf, 0, ps, (pgno - 1) * ps);
+    } catch (e) {
+      throw ioError(e, 'read');
+    }
+    return buf;
+  }
+
+  btPage(pgno: number): BtPage {
+    const c = this.cache.get(pgno);
+    if (c !== undefined) {
+      c.accessed = true;
+      if (c.kind === 0) return c;
+      const p = decodePage(c.bytes, pgno, this.geom, this.header.pageCount);
+      p.durable = c.durable;
+      this.cache.set(pgno, p);
+      return p;
+    }
+    if (pgno < 1 || pgno > this.header.pageCount) throw corrupt(`page ${pgno} out of range`);
+    const p = decodePage(this.readPageBytes(pgno), pgno, this.geom, this.header.pageCount);
+    p.durable = true;
+    p.accessed = true;
+    this.cache.set(pgno, p);
+    if (this.cache.size > this.capacity) this.evict();
+    return p;
+  }
+
+  rawBytes(pgno: number): Buffer {
+    const c = this.cache.get(pgno);
+    if (c !== undefined) {
+      c.accessed = true;
+      return c.kind === 1 ? c.bytes : encodePage(c, this.geom, undefined, false);
+    }
+    if (pgno < 1 || pgno > this.header.pageCount) throw corrupt(`page ${pgno} out of range`);
+    const r = new RawPage(pgno, this.readPageBytes(pgno));
+    r.durable = true;
+    this.cache.set(pgno, r);
+    if (this.cache.size > this.capacity) this.evict();
+    return r.bytes;
+  }
+
+  /** CLOCK eviction of durable pages down to ~15/16 of the capacity. */
+  evict(): void {
+    if (this.memory) return;
+    const cache = this.cache;
+    let excess = cache.size - this.capacity;
+    if (excess <= 0) return;
+    excess += this.capacity >> 4;
+    let budget = cache.size * 2;
+    for (const [pgno, p] of cache) {
+      if (excess <= 0 || budget-- <= 0) break;
+      if (!p.durable) continue;
+      cache.delete(pgno);
+      if (p.accessed) {
+        p.accessed = false;
+        cache.set(pgno, p);
+        continue;
+      }
+      excess--;
+    }
+  }
+
+  // ---- transactions ------------------------------------------------------------------------
+
+  beginWrite(): WriteTxnImpl {
+    this.checkOpen();
+    if (this.writeRefusal) throw new SqliteError(this.writeRefusal, 'SQLITE_READONLY');
+    if (this.readonlyFile) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
+    if (this.writeTxn) throw new SqliteError('database is locked', 'SQLITE_BUSY');
+    const t = new WriteTxnImpl(this);
+    this.writeTxn = t;
+    return t;
+  }
+
+  endTxn(t: WriteTxnImpl): void {
+    t.close();
+    if (this.writeTxn === t) this.writeTxn = null;
+  }
+
+  commitTxn(t: WriteTxnImpl): void {
+    const h = t.header;
+    if (t.dirty.size === 0 && this.unlogged.size === 0 && sameHeader(h, this.header)) {
+      this.endTxn(t);
+      return;
+    }
+    const nh = h.clone();
+    nh.changeCounter = (this.header.changeCounter + 1) >>> 0;
+    nh.versionValidFor = nh.changeCounter;
+    nh.writeVersion = HELIOS_WRITE_VERSION;
+    nh.readVersion = 1;
+    nh.sqliteVersion = WRITER_VERSION_NUMBER;
+    if (!this.memory) {
+      const pages: LogPage[] = [];
+      for (const [pgno, p] of t.dirty) {
+        pages.push({ pgno, bytes: p.kind === 0 ? encodePage(p, this.geom, pgno === 1 ? nh : undefined, true) : pageBytes(p, this.geom, pgno === 1 ? nh : undefined) });
+      }
+      for (const pgno of this.unlogged) {
+        if (t.dirty.has(pgno)) continue;
+        const p = this.cache.get(pgno)!;
+        pages.push({ pgno, bytes: pageBytes(p, this.geom, pgno === 1 ? nh : undefined) });
+      }
+      try {
+        this.log!.append(pages, nh.toBuffer(), this.synchronous >= 2);
+      } catch (e) {
+        this.endTxn(t);
+        throw e;
+      }
+    }
+    const durable = !this.memory;
+    for (const [pgno, p] of t.dirty) {
+      p.durable = durable;
+      p.accessed = true;
+      this.cache.set(pgno, p);
+    }
+    for (const pgno of t.freedLeaves) if (!t.dirty.has(pgno)) this.cache.delete(pgno);
+    if (durable) {
+      for (const pgno of this.unlogged) {
+        const p = this.cache.get(pgno);
+        if (p) p.durable = true;
+      }
+      this.unlogged.clear();
+    }
+    this.header = nh;
+    this.commitGen.v++;
+    this.endTxn(t);
+    if (durable && this.walAutocheckpoint > 0 && this.log!.frames >= this.walAutocheckpoint) {
+      try {
+        this.checkpoint('PASSIVE');
+      } catch {
+        /* the commit is durable in the log; the next checkpoint retries */
+      }
+    }
+    this.evict();
+  }
+
+  // ---- checkpoint --------------------------------------------------------------------------
+
+  checkpoint(mode: 'PASSIVE' | 'FULL' | 'RESTART' | 'TRUNCATE'): [number, number, number] {
+    this.checkOpen();
+    if (this.memory) return [0, -1, -1];
+    const log = this.log!;
+    if (!this.canWrite) return [0, log.frames, 0];
+    const frames = log.frames;
+    if (log.commits === 0 && log.index.size === 0) {
+      if (mode === 'TRUNCATE' && log.file) {
+        try {
+          log.file.truncate(0);
+          log.end = 0;
+        } catch (e) {
+          throw ioError(e, 'truncate');
+        }
+      }
+      return [0, 0, 0];
+    }
+    const sync = this.synchronous >= 1;
+    if (sync) log.sync();
+    const ps = this.header.pageSize;
+    const file = this.file!;
+    const entries = [...log.index.entries()].sort((a, b) => a[0] - b[0]);
+    const RUN = 64;
+    const buf = Buffer.allocUnsafeSlow(ps * RUN);
+    try {
+      let i = 0;
+      while (i < entries.length) {
+        const first = entries[i][0];
+        let k = 0;
+        while (i + k < entries.length && k < RUN && entries[i + k][0] === first + k && first + k <= this.header.pageCount) {
+          readFully(log.file!, buf, k * ps, ps, entries[i + k][1]);
+          k++;
+        }
+        if (k === 0) {
+          i++;
+          continue;
+        }
+        file.write(buf, 0, k * ps, (first - 1) * ps);
+        i += k;
+      }
+      const hb = this.header.toBuffer();
+      file.write(hb, 0, 100, 0);
+      const want = this.header.pageCount * ps;
+      if (file.size() !== want) file.truncate(want);
+      if (sync) file.sync();
+    } catch (e) {
+      throw ioError(e, 'write');
+    }
+    log.reset(mode === 'TRUNCATE');
+    return mode === 'TRUNCATE' ? [0, 0, 0] : [0, frames, frames];
+  }
+
+  // ---- whole-database operations -----------------------------------------------------------
+
+  serialize(): Uint8Array {
+    this.checkOpen();
+    const h = this.header;
+    const ps = h.pageSize;
+    const n = h.pageCount;
+    const out = Buffer.alloc(n * ps);
+    for (let pgno = 1; pgno <= n; pgno++) {
+      const c = this.cache.get(pgno);
+      let bytes: Buffer | undefined;
+      if (c !== undefined) bytes = pageBytes(c, this.geom, undefined);
+      else if (!this.memory) bytes = this.readPageBytes(pgno);
+      if (bytes) bytes.copy(out, (pgno - 1) * ps, 0, ps);
+    }
+    const img = h.clone();
+    img.writeVersion = 1;
+    img.readVersion = 1;
+    img.versionValidFor = img.changeCounter;
+    img.write(out, 0);
+    return out;
+  }
+
+  integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[] {
+    this.checkOpen();
+    return integrityCheck(this.readView, this.header, trees, maxErrors);
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new SqliteError('The database connection is not open', 'SQLITE_MISUSE');
+  }
+
+  /** Drops one reference; the last one checkpoints, removes the log and releases the lock. */
+  release(): void {
+    if (this.closed) return;
+    if (--this.refs > 0) return;
+    if (this.writeTxn) this.endTxn(this.writeTxn);
+    let removeLog = false;
+    if (!this.memory && this.log) {
+      if (this.canWrite) {
+        try {
+          this.checkpoint('TRUNCATE');
+          removeLog = true;
+        } catch {
+          removeLog = false;
+        }
+      }
+    }
+    this.closeFiles(removeLog);
+    this.lock?.release();
+    this.cache.clear();
+    this.closed = true;
+    this.onFinalClose?.();
+  }
+
+  private closeFiles(removeLog: boolean): void {
+    this.log?.close(removeLog);
+    this.log = null;
+    if (this.walOverlay) {
+      try {
+        this.walOverlay.file.close();
+      } catch {
+        /* ignore */
+      }
+      this.walOverlay = null;
+    }
+    if (this.file) {
+      try {
+        this.file.close();
+      } catch {
+        /* ignore */
+      }
+      this.file = null;
+    }
+  }
+
+  /** For crash tests: forget everything without writing (as if the process died). */
+  abandon(): void {
+    this.closed = true;
+    this.cache.clear();
+    this.onFinalClose?.();
+  }
+}
+
+function sameHeader(a: DbHeader, b: DbHeader): boolean {
+  return (
+    a.pageCount === b.pageCount &&
+    a.freelistTrunk === b.freelistTrunk &&
+    a.freelistCount === b.freelistCount &&
+    a.schemaCookie === b.schemaCookie &&
+    a.userVersion === b.userVersion &&
+    a.applicationId === b.applicationId &&
+    a.defaultCacheSize === b.defaultCacheSize
+  );
+}

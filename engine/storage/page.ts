@@ -1,0 +1,388 @@
+/**
+ * Decoded B-tree pages and raw pages, and their conversion from and to SQLite's on-disk page
+ * layout (file format sections 1.5 and 1.6).
+ *
+ * On disk, a B-tree page is:
+ *   [100-byte database header, page 1 only]
+ *   page header, 8 bytes (leaf) or 12 bytes (interior):
+ *     0  u8   page type: 2 interior index, 5 interior table, 10 leaf index, 13 leaf table
+ *     1  u16  first freeblock (0 = none)            we write 0
+ *     3  u16  number of cells
+ *     5  u16  start of the cell content area (0 = 65536)
+ *     7  u8   fragmented free bytes                  we write 0
+ *     8  u32  right-most child (interior only)
+ *   cell pointer array: u16 offsets, in key order
+ *   unallocated space, then the cell content area up to the usable size U = pageSize - reserved.
+ * Cells:
+ *   table leaf      varint payloadSize, varint rowid, local payload, [u32 first overflow page]
+ *   table interior  u32 left child, varint rowid
+ *   index leaf      varint payloadSize, local payload, [u32 first overflow page]
+ *   index interior  u32 left child, varint payloadSize, local payload, [u32 first overflow page]
+ * Local payload size (P = payload size): table leaf X = U-35, index X = (U-12)*64/255-23,
+ * M = (U-12)*32/255-23, K = M+((P-M)%(U-4)); local = P if P <= X, else K if K <= X, else M.
+ * An overflow page is [u32 next page or 0][U-4 bytes of payload].
+ *
+ * Decoded form (`BtPage`): parallel arrays, one entry per cell, in key order:
+ *   keys[]            rowids (table pages: leaf row keys, interior divider keys)
+ *   children[]        interior only: n+1 child page numbers, children[n] is the right-most child
+ *   bufs/offs/nLoc    where the local payload bytes live (a page image or a freshly encoded record)
+ *   nPay, ovfl        total payload size and first overflow page (0 = none)
+ *   recs[]            lazily decoded records (table leaf) or keys (index pages)
+ * Invariants: `used` = sum of cell sizes + 2 bytes per cell pointer; a page in a tree never has
+ * used > capacity() except transiently inside a balance; non-root pages hold at least one cell.
+ * Pages in the shared cache are immutable except for lazily filled `recs` and the `accessed` bit;
+ * a write transaction modifies its own clone (copy-on-write).
+ */
+import type { SqlValue } from '../common/value.js';
+import type { Rowid } from './api.js';
+import { corrupt } from './errors.js';
+import type { DbHeader } from './header.js';
+import { getVarint, getVarint32, putVarint, varintLen, varintLength } from './varint.js';
+
+export const PT_INDEX_INTERIOR = 2;
+export const PT_TABLE_INTERIOR = 5;
+export const PT_INDEX_LEAF = 10;
+export const PT_TABLE_LEAF = 13;
+
+/** Page size dependent constants. */
+export class Geometry {
+  readonly usable: number;
+  readonly maxLocalTable: number;
+  readonly maxLocalIndex: number;
+  readonly minLocal: number;
+  constructor(
+    readonly pageSize: number,
+    reserved: number,
+  ) {
+    const u = pageSize - reserved;
+    this.usable = u;
+    this.maxLocalTable = u - 35;
+    this.maxLocalIndex = Math.floor(((u - 12) * 64) / 255) - 23;
+    this.minLocal = Math.floor(((u - 12) * 32) / 255) - 23;
+  }
+  /** Bytes of a payload of `p` bytes stored on the B-tree page itself. */
+  localSize(p: number, tableLeaf: boolean): number {
+    const x = tableLeaf ? this.maxLocalTable : this.maxLocalIndex;
+    if (p <= x) return p;
+    const m = this.minLocal;
+    const k = m + ((p - m) % (this.usable - 4));
+    return k <= x ? k : m;
+  }
+}
+
+export class RawPage {
+  readonly kind = 1 as const;
+  accessed = false;
+  durable = false;
+  constructor(
+    readonly pgno: number,
+    public bytes: Buffer,
+  ) {}
+  clone(): RawPage {
+    const b = Buffer.allocUnsafeSlow(this.bytes.length);
+    this.bytes.copy(b);
+    const p = new RawPage(this.pgno, b);
+    return p;
+  }
+}
+
+export class BtPage {
+  readonly kind = 0 as const;
+  accessed = false;
+  durable = false;
+  n = 0;
+  used = 0;
+  leaf: boolean;
+  intKey: boolean;
+  readonly hdrOff: number;
+  keys: Rowid[] = [];
+  children: number[] = [];
+  bufs: Buffer[] = [];
+  offs: number[] = [];
+  nLoc: number[] = [];
+  nPay: number[] = [];
+  ovfl: number[] = [];
+  recs: (SqlValue[] | undefined)[] = [];
+
+  constructor(
+    readonly pgno: number,
+    public type: number,
+  ) {
+    this.leaf = type === PT_TABLE_LEAF || type === PT_INDEX_LEAF;
+    this.intKey = type === PT_TABLE_LEAF || type === PT_TABLE_INTERIOR;
+    this.hdrOff = pgno === 1 ? 100 : 0;
+  }
+
+  setType(type: number): void {
+    this.type = type;
+    this.leaf = type === PT_TABLE_LEAF || type === PT_INDEX_LEAF;
+    this.intKey = type === PT_TABLE_LEAF || type === PT_TABLE_INTERIOR;
+  }
+
+  /** Bytes available for cells and cell pointers. */
+  capacity(geom: Geometry): number {
+    return geom.usable - this.hdrOff - (this.leaf ? 8 : 12);
+  }
+
+  /** On-page size of cell i including its 2-byte pointer. */
+  cellSize(i: number): number {
+    switch (this.type) {
+      case PT_TABLE_LEAF: {
+        const p = this.nPay[i];
+        return 2 + varintLen(p) + varintLen(this.keys[i]) + this.nLoc[i] + (this.ovfl[i] !== 0 ? 4 : 0);
+      }
+      case PT_TABLE_INTERIOR:
+        return 6 + varintLen(this.keys[i]);
+      case PT_INDEX_LEAF: {
+        const p = this.nPay[i];
+        return 2 + (p < 128 ? 1 : varintLen(p)) + this.nLoc[i] + (this.ovfl[i] !== 0 ? 4 : 0);
+      }
+      default: {
+        const p = this.nPay[i];
+        return 6 + (p < 128 ? 1 : varintLen(p)) + this.nLoc[i] + (this.ovfl[i] !== 0 ? 4 : 0);
+      }
+    }
+  }
+
+  recomputeUsed(): void {
+    let u = 0;
+    for (let i = 0; i < this.n; i++) u += this.cellSize(i);
+    this.used = u;
+  }
+
+  clone(): BtPage {
+    const p = new BtPage(this.pgno, this.type);
+    p.n = this.n;
+    p.used = this.used;
+    p.keys = this.keys.slice();
+    p.children = this.children.slice();
+    p.bufs = this.bufs.slice();
+    p.offs = this.offs.slice();
+    p.nLoc = this.nLoc.slice();
+    p.nPay = this.nPay.slice();
+    p.ovfl = this.ovfl.slice();
+    p.recs = this.recs.slice();
+    return p;
+  }
+
+  /** Replaces the content with `src`'s (same kind of page; pgno stays). */
+  assignFrom(src: BtPage): void {
+    this.setType(src.type);
+    this.n = src.n;
+    this.keys = src.keys.slice();
+    this.children = src.children.slice();
+    this.bufs = src.bufs.slice();
+    this.offs = src.offs.slice();
+    this.nLoc = src.nLoc.slice();
+    this.nPay = src.nPay.slice();
+    this.ovfl = src.ovfl.slice();
+    this.recs = src.recs.slice();
+    this.recomputeUsed();
+  }
+
+  /** Empties the page, keeping its type unless given. */
+  reset(type = this.type): void {
+    this.setType(type);
+    this.n = 0;
+    this.used = 0;
+    this.keys = [];
+    this.children = [];
+    this.bufs = [];
+    this.offs = [];
+    this.nLoc = [];
+    this.nPay = [];
+    this.ovfl = [];
+    this.recs = [];
+  }
+
+  /** Appends cells [from, to) of `src` (and, for interior pages, children [from, to]). */
+  appendRange(src: BtPage, from: number, to: number, withRightChild: boolean): void {
+    const payload = src.type !== PT_TABLE_INTERIOR;
+    for (let i = from; i < to; i++) {
+      if (src.intKey) this.keys.push(src.keys[i]);
+      if (payload) {
+        this.bufs.push(src.bufs[i]);
+        this.offs.push(src.offs[i]);
+        this.nLoc.push(src.nLoc[i]);
+        this.nPay.push(src.nPay[i]);
+        this.ovfl.push(src.ovfl[i]);
+        this.recs.push(src.recs[i]);
+      }
+      if (!src.leaf) this.children.push(src.children[i]);
+    }
+    if (!src.leaf && withRightChild) this.children.push(src.children[to]);
+    this.n += to - from;
+  }
+
+  /** Appends cell i of `src` (a payload cell or a table-interior key) as a divider with `child`. */
+  appendCellFrom(src: BtPage, i: number, child: number | undefined): void {
+    if (src.intKey) this.keys.push(src.keys[i]);
+    if (src.type !== PT_TABLE_INTERIOR) {
+      this.bufs.push(src.bufs[i]);
+      this.offs.push(src.offs[i]);
+      this.nLoc.push(src.nLoc[i]);
+      this.nPay.push(src.nPay[i]);
+      this.ovfl.push(src.ovfl[i]);
+      this.recs.push(src.recs[i]);
+    }
+    if (child !== undefined) this.children.push(child);
+    this.n++;
+  }
+
+  removeCell(i: number): void {
+    this.used -= this.cellSize(i);
+    if (this.intKey) this.keys.splice(i, 1);
+    if (this.type !== PT_TABLE_INTERIOR) {
+      this.bufs.splice(i, 1);
+      this.offs.splice(i, 1);
+      this.nLoc.splice(i, 1);
+      this.nPay.splice(i, 1);
+      this.ovfl.splice(i, 1);
+      this.recs.splice(i, 1);
+    }
+    this.n--;
+  }
+}
+
+export type Page = BtPage | RawPage;
+
+/**
+ * Decodes a B-tree page image. Validates everything a reader relies on (type, cell count, cell
+ * pointers and cell extents inside the usable area, child and overflow page numbers inside the
+ * database) and throws SQLITE_CORRUPT otherwise.
+ */
+export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount: number): BtPage {
+  const h = pgno === 1 ? 100 : 0;
+  const type = buf[h];
+  if (type !== PT_TABLE_LEAF && type !== PT_TABLE_INTERIOR && type !== PT_INDEX_LEAF && type !== PT_INDEX_INTERIOR) {
+    throw corrupt(`page ${pgno}: bad page type ${type}`);
+  }
+  const p = new BtPage(pgno, type);
+  const u = geom.usable;
+  const n = (buf[h + 3] << 8) | buf[h + 4];
+  const hdrSize = p.leaf ? 8 : 12;
+  const ptrStart = h + hdrSize;
+  if (ptrStart + 2 * n > u) throw corrupt(`page ${pgno}: too many cells`);
+  p.n = n;
+  const leaf = p.leaf;
+  const keys = p.keys;
+  const children = p.children;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    let c = (buf[ptrStart + 2 * i] << 8) | buf[ptrStart + 2 * i + 1];
+    if (c < ptrStart + 2 * n || c >= u) throw corrupt(`page ${pgno}: cell pointer out of range`);
+    const start = c;
+    if (!leaf) {
+      if (c + 4 > u) throw corrupt(`page ${pgno}: cell extends off page`);
+      const child = buf.readUInt32BE(c);
+      if (child < 2 || child > pageCount) throw corrupt(`page ${pgno}: child page ${child} out of range`);
+      children.push(child);
+      c += 4;
+    }
+    if (type === PT_TABLE_INTERIOR) {
+      keys.push(getVarint(buf, c, u));
+      used += 2 + (c + varintLength.n - start);
+      continue;
+    }
+    const nPay = getVarint32(buf, c, u);
+    c += varintLength.n;
+    if (type === PT_TABLE_LEAF) {
+      keys.push(getVarint(buf, c, u));
+      c += varintLength.n;
+    }
+    const nLoc = geom.localSize(nPay, type === PT_TABLE_LEAF);
+    if (c + nLoc > u) throw corrupt(`page ${pgno}: cell extends off page`);
+    let ovfl = 0;
+    if (nLoc < nPay) {
+      if (c + nLoc + 4 > u) throw corrupt(`page ${pgno}: cell extends off page`);
+      ovfl = buf.readUInt32BE(c + nLoc);
+      if (ovfl < 2 || ovfl > pageCount) throw corrupt(`page ${pgno}: overflow page ${ovfl} out of range`);
+    }
+    p.bufs.push(buf);
+    p.offs.push(c);
+    p.nLoc.push(nLoc);
+    p.nPay.push(nPay);
+    p.ovfl.push(ovfl);
+    p.recs.push(undefined);
+    used += 2 + (c + nLoc + (ovfl ? 4 : 0) - start);
+  }
+  if (!leaf) {
+    const right = buf.readUInt32BE(h + 8);
+    if (right < 2 || right > pageCount) throw corrupt(`page ${pgno}: right child ${right} out of range`);
+    children.push(right);
+  }
+  p.used = used;
+  return p;
+}
+
+/**
+ * Serialises a B-tree page into a fresh page image (cells packed at the end, no freeblocks, no
+ * fragments). When `rebase` is set, the page's payload references are moved onto the new image
+ * so that per-cell record buffers can be released. `header` is written into page 1.
+ */
+export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefined, rebase: boolean): Buffer {
+  const out = Buffer.allocUnsafeSlow(geom.pageSize);
+  const h = p.hdrOff;
+  if (h === 100) {
+    if (header) header.write(out, 0);
+    else out.fill(0, 0, 100);
+  }
+  const n = p.n;
+  const hdrSize = p.leaf ? 8 : 12;
+  const ptr = h + hdrSize;
+  let top = geom.usable;
+  const type = p.type;
+  for (let i = 0; i < n; i++) {
+    const size = p.cellSize(i) - 2;
+    top -= size;
+    if (top < ptr + 2 * n) throw new Error(`heliosdb-lite internal error: page ${p.pgno} overfull`);
+    let c = top;
+    out[ptr + 2 * i] = c >>> 8;
+    out[ptr + 2 * i + 1] = c & 0xff;
+    if (type !== PT_TABLE_LEAF && type !== PT_INDEX_LEAF) {
+      out.writeUInt32BE(p.children[i], c);
+      c += 4;
+    }
+    if (type === PT_TABLE_INTERIOR) {
+      putVarint(out, c, p.keys[i]);
+      continue;
+    }
+    c += putVarint(out, c, p.nPay[i]);
+    if (type === PT_TABLE_LEAF) c += putVarint(out, c, p.keys[i]);
+    const nLoc = p.nLoc[i];
+    const src = p.bufs[i];
+    const so = p.offs[i];
+    src.copy(out, c, so, so + nLoc);
+    if (rebase) {
+      p.bufs[i] = out;
+      p.offs[i] = c;
+    }
+    if (p.ovfl[i] !== 0) out.writeUInt32BE(p.ovfl[i], c + nLoc);
+  }
+  out[h] = type;
+  out[h + 1] = 0;
+  out[h + 2] = 0;
+  out[h + 3] = n >>> 8;
+  out[h + 4] = n & 0xff;
+  const cs = top === 65536 ? 0 : top;
+  out[h + 5] = cs >>> 8;
+  out[h + 6] = cs & 0xff;
+  out[h + 7] = 0;
+  if (!p.leaf) out.writeUInt32BE(p.children[n], h + 8);
+  out.fill(0, ptr + 2 * n, top);
+  if (geom.usable < geom.pageSize) out.fill(0, geom.usable, geom.pageSize);
+  return out;
+}
+
+/** Page bytes of any page kind (for logging and serialisation). */
+export function pageBytes(p: Page, geom: Geometry, header: DbHeader | undefined): Buffer {
+  if (p.kind === 1) {
+    if (p.pgno === 1 && header) {
+      const b = Buffer.from(p.bytes);
+      header.write(b, 0);
+      return b;
+    }
+    return p.bytes;
+  }
+  return encodePage(p, geom, header, false);
+}

@@ -1,0 +1,250 @@
+/**
+ * SQLite record format (file format section 2.1).
+ *
+ *   record  := header body
+ *   header  := varint(headerSize incl. itself) varint(serialType)*
+ *   body    := the column values, in order, each serialType-sized, big-endian
+ *
+ * Serial types: 0 NULL; 1,2,3,4,5,6 = big-endian two's complement integers of 1,2,3,4,6,8 bytes;
+ * 7 = IEEE 754 double, big-endian; 8 = integer 0, 9 = integer 1 (schema format 4 only);
+ * 10, 11 reserved (corrupt); N >= 12 even = BLOB of (N-12)/2 bytes; N >= 13 odd = TEXT of
+ * (N-13)/2 bytes, UTF-8 (the only text encoding this engine supports).
+ *
+ * Values map to `SqlValue` (engine/common/value.ts): integers come back as safe numbers or
+ * bigints, doubles with an integral value as `Real` boxes, NaN as NULL, BLOBs as fresh Buffers
+ * (never views of a page), TEXT as strings.
+ */
+import { Real, type SqlValue } from '../common/value.js';
+import { corrupt } from './errors.js';
+import { getVarint32, putVarint, varintLen, varintLength } from './varint.js';
+
+const TWO32 = 4294967296;
+
+/** Serial type of a value; `fmt4` allows the constant types 8 and 9 (schema format 4). */
+export function serialType(v: SqlValue, fmt4: boolean): number {
+  if (v === null) return 0;
+  switch (typeof v) {
+    case 'number':
+      if (Number.isSafeInteger(v)) return intSerialType(v, fmt4);
+      return 7;
+    case 'bigint':
+      return 6;
+    case 'string':
+      return 13 + 2 * utf8Length(v);
+    default:
+      if (v instanceof Real) return 7;
+      return 12 + 2 * v.length;
+  }
+}
+
+function intSerialType(v: number, fmt4: boolean): number {
+  if (v === 0 && fmt4) return 8;
+  if (v === 1 && fmt4) return 9;
+  if (v >= -128 && v <= 127) return 1;
+  if (v >= -32768 && v <= 32767) return 2;
+  if (v >= -8388608 && v <= 8388607) return 3;
+  if (v >= -2147483648 && v <= 2147483647) return 4;
+  if (v >= -140737488355328 && v <= 140737488355327) return 5;
+  return 6;
+}
+
+const SIZE_OF_SMALL = [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0];
+
+/** Content size in bytes of a serial type. */
+export function serialTypeSize(t: number): number {
+  if (t < 12) return SIZE_OF_SMALL[t];
+  return (t - 12) >>> 1;
+}
+
+/** UTF-8 byte length of a JS string (lone surrogates count 3, as Buffer encodes U+FFFD). */
+export function utf8Length(s: string): number {
+  const n = s.length;
+  if (n > 64) return Buffer.byteLength(s, 'utf8');
+  let len = n;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) len += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        len += 2;
+        i++;
+      } else len += 2;
+    } else len += 2;
+  }
+  return len;
+}
+
+const typesScratch: number[] = [];
+
+/** Encodes a row as a record into a new Buffer. */
+export function encodeRecord(values: readonly SqlValue[], fmt4 = true): Buffer {
+  const n = values.length;
+  let hdr = 0;
+  let body = 0;
+  const types = typesScratch;
+  types.length = n;
+  for (let i = 0; i < n; i++) {
+    const t = serialType(values[i], fmt4);
+    types[i] = t;
+    hdr += t < 128 ? 1 : varintLen(t);
+    body += serialTypeSize(t);
+  }
+  // header size includes its own varint
+  let self = 1;
+  while (varintLen(hdr + self) > self) self++;
+  const hdrSize = hdr + self;
+  const buf = Buffer.allocUnsafe(hdrSize + body);
+  let h = putVarint(buf, 0, hdrSize);
+  let b = hdrSize;
+  for (let i = 0; i < n; i++) {
+    const t = types[i];
+    h += t < 128 ? ((buf[h] = t), 1) : putVarint(buf, h, t);
+    b = writeValue(buf, b, t, values[i]);
+  }
+  if (h !== hdrSize || b !== buf.length) throw new Error('heliosdb-lite internal error: record size mismatch');
+  return buf;
+}
+
+function writeValue(buf: Buffer, off: number, t: number, v: SqlValue): number {
+  switch (t) {
+    case 0:
+    case 8:
+    case 9:
+      return off;
+    case 1:
+      buf[off] = (v as number) & 0xff;
+      return off + 1;
+    case 2:
+      buf[off] = ((v as number) >> 8) & 0xff;
+      buf[off + 1] = (v as number) & 0xff;
+      return off + 2;
+    case 3:
+      buf[off] = ((v as number) >> 16) & 0xff;
+      buf[off + 1] = ((v as number) >> 8) & 0xff;
+      buf[off + 2] = (v as number) & 0xff;
+      return off + 3;
+    case 4:
+      buf.writeInt32BE(v as number, off);
+      return off + 4;
+    case 5: {
+      const x = v as number;
+      const hi = Math.floor(x / TWO32);
+      buf.writeInt16BE(hi, off);
+      buf.writeUInt32BE(x - hi * TWO32, off + 2);
+      return off + 6;
+    }
+    case 6:
+      if (typeof v === 'bigint') buf.writeBigInt64BE(v, off);
+      else {
+        const x = v as number;
+        const hi = Math.floor(x / TWO32);
+        buf.writeInt32BE(hi, off);
+        buf.writeUInt32BE(x - hi * TWO32, off + 4);
+      }
+      return off + 8;
+    case 7:
+      buf.writeDoubleBE(v instanceof Real ? v.value : (v as number), off);
+      return off + 8;
+    default:
+      if (t & 1) {
+        const s = v as string;
+        const len = (t - 13) >>> 1;
+        if (len === s.length) {
+          for (let i = 0; i < len; i++) buf[off + i] = s.charCodeAt(i);
+        } else buf.write(s, off, len, 'utf8');
+        return off + len;
+      } else {
+        const u = v as Uint8Array;
+        buf.set(u, off);
+        return off + u.length;
+      }
+  }
+}
+
+/** Decodes the record in `buf[off, off+len)`. Throws SQLITE_CORRUPT on malformed input. */
+export function decodeRecord(buf: Buffer, off: number, len: number): SqlValue[] {
+  const end = off + len;
+  const hdrSize = getVarint32(buf, off, end);
+  if (hdrSize > len || hdrSize < varintLength.n) throw corrupt('record header size');
+  const hdrEnd = off + hdrSize;
+  let h = off + varintLength.n;
+  let b = hdrEnd;
+  const out: SqlValue[] = [];
+  while (h < hdrEnd) {
+    let t = buf[h];
+    if (t < 0x80) h++;
+    else {
+      t = getVarint32(buf, h, hdrEnd);
+      h += varintLength.n;
+    }
+    const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
+    if (b + size > end) throw corrupt('record body overflow');
+    out.push(readValue(buf, b, t));
+    b += size;
+  }
+  return out;
+}
+
+function readValue(buf: Buffer, o: number, t: number): SqlValue {
+  switch (t) {
+    case 0:
+      return null;
+    case 1:
+      return (buf[o] << 24) >> 24;
+    case 2:
+      return (((buf[o] << 8) | buf[o + 1]) << 16) >> 16;
+    case 3:
+      return (((buf[o] << 16) | (buf[o + 1] << 8) | buf[o + 2]) << 8) >> 8;
+    case 4:
+      return (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
+    case 5: {
+      const hi = (((buf[o] << 8) | buf[o + 1]) << 16) >> 16;
+      const lo = ((buf[o + 2] << 24) | (buf[o + 3] << 16) | (buf[o + 4] << 8) | buf[o + 5]) >>> 0;
+      return hi * TWO32 + lo;
+    }
+    case 6: {
+      const hi = (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
+      const lo = ((buf[o + 4] << 24) | (buf[o + 5] << 16) | (buf[o + 6] << 8) | buf[o + 7]) >>> 0;
+      if (hi >= -2097152 && hi < 2097152) {
+        const v = hi * TWO32 + lo;
+        if (v !== -9007199254740992) return v;
+      }
+      return (BigInt(hi) << 32n) + BigInt(lo);
+    }
+    case 7: {
+      const d = buf.readDoubleBE(o);
+      if (d !== d) return null;
+      if (Number.isSafeInteger(d)) return new Real(d);
+      return d;
+    }
+    case 8:
+      return 0;
+    case 9:
+      return 1;
+    case 10:
+    case 11:
+      throw corrupt('reserved serial type');
+    default: {
+      const len = (t - 12) >>> 1;
+      if (t & 1) return decodeText(buf, o, len);
+      const out = Buffer.allocUnsafe(len);
+      buf.copy(out, 0, o, o + len);
+      return out;
+    }
+  }
+}
+
+function decodeText(buf: Buffer, o: number, len: number): string {
+  if (len < 24) {
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const c = buf[o + i];
+      if (c >= 0x80) return buf.toString('utf8', o, o + len);
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return buf.toString('utf8', o, o + len);
+}

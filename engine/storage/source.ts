@@ -1,0 +1,33 @@
+/**
+ * The page access interfaces the B-tree code runs on. A `PageSource` reads pages (the latest
+ * committed state for a ReadView; the transaction's own state for a WriteTxn). A `PageWriter`
+ * (only a WriteTxn) hands out private, writable copies of pages (copy-on-write), allocates and
+ * frees pages. `genBox.v` changes whenever what the source shows may have changed; cursors
+ * compare it to re-seek.
+ */
+import type { BtPage, Geometry, RawPage } from './page.js';
+
+export interface PageSource {
+  readonly geom: Geometry;
+  readonly genBox: { v: number };
+  /** Schema format 4 allows serial types 8 and 9. */
+  readonly fmt4: boolean;
+  /** A B-tree page (SQLITE_CORRUPT if the page is not one). */
+  page(pgno: number): BtPage;
+  /** The bytes of any page (overflow and freelist pages). Must not be modified. */
+  raw(pgno: number): Buffer;
+  pageCount(): number;
+  /** The writer when this source is a write transaction. */
+  readonly writer: PageWriter | null;
+}
+
+export interface PageWriter extends PageSource {
+  writable(pgno: number): BtPage;
+  writableRaw(pgno: number): RawPage;
+  newBtPage(type: number): BtPage;
+  newRawPage(): RawPage;
+  freePage(pgno: number): void;
+}
+
+/** Trees deeper than this are corrupt (a cycle in child pointers). SQLite uses 20. */
+export const MAX_DEPTH = 40;

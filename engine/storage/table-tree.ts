@@ -1,0 +1,210 @@
+/**
+ * Table B-trees (rowid tables, sqlite_schema): a 64-bit rowid -> record map. Entries live in
+ * leaf pages only; interior cells hold divider rowids (every rowid in children[i] is <= keys[i],
+ * every rowid in the right-most child is greater than the last key).
+ */
+import { SqliteError } from '../common/errors.js';
+import { integerFromBigInt, type SqlValue } from '../common/value.js';
+import type { Rowid, TableCursor, TableTree } from './api.js';
+import { balance } from './balance.js';
+import { corrupt } from './errors.js';
+import { cellRecord, freeOverflow, writeOverflow } from './overflow.js';
+import { BtPage, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
+import { encodeRecord } from './record.js';
+import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
+import { TableCursorImpl } from './table-cursor.js';
+import { collectTreePages } from './tree-walk.js';
+
+/** Rowids are canonical (bigint only outside the safe range) so that === and < compare values. */
+export function canonicalRowid(r: Rowid): Rowid {
+  if (typeof r === 'bigint') {
+    if (r > 9223372036854775807n || r < -9223372036854775808n) throw new SqliteError('rowid out of range', 'SQLITE_MISMATCH');
+    return integerFromBigInt(r);
+  }
+  if (!Number.isSafeInteger(r)) throw new SqliteError('datatype mismatch', 'SQLITE_MISMATCH');
+  return r;
+}
+
+/** Index of the first key >= rowid in keys[0, n). */
+export function lowerBound(keys: Rowid[], n: number, rowid: Rowid): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < rowid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function checkTablePage(p: BtPage): void {
+  if (p.type !== PT_TABLE_LEAF && p.type !== PT_TABLE_INTERIOR) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
+}
+
+export class TableTreeImpl implements TableTree {
+  constructor(
+    readonly src: PageSource,
+    readonly root: number,
+  ) {}
+
+  cursor(): TableCursor {
+    return new TableCursorImpl(this.src, this.root);
+  }
+
+  private leafFor(rowid: Rowid): BtPage {
+    const src = this.src;
+    let p = src.page(this.root);
+    let depth = 0;
+    while (p.type === PT_TABLE_INTERIOR) {
+      const i = lowerBound(p.keys, p.n, rowid);
+      p = src.page(p.children[i]);
+      if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
+    }
+    if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
+    return p;
+  }
+
+  get(rowid: Rowid): readonly SqlValue[] | undefined {
+    if (typeof rowid !== 'number') rowid = canonicalRowid(rowid);
+    const p = this.leafFor(rowid);
+    const i = lowerBound(p.keys, p.n, rowid);
+    if (i < p.n && p.keys[i] === rowid) return cellRecord(this.src, p, i);
+    return undefined;
+  }
+
+  maxRowid(): Rowid {
+    const src = this.src;
+    let p = src.page(this.root);
+    let depth = 0;
+    while (p.type === PT_TABLE_INTERIOR) {
+      p = src.page(p.children[p.n]);
+      if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
+    }
+    checkTablePage(p);
+    return p.n === 0 ? 0 : p.keys[p.n - 1];
+  }
+
+  count(): number {
+    let total = 0;
+    const src = this.src;
+    const stack: [number, number][] = [[this.root, 0]];
+    while (stack.length) {
+      const [pgno, d] = stack.pop()!;
+      if (d > MAX_DEPTH) throw corrupt('tree too deep');
+      const p = src.page(pgno);
+      checkTablePage(p);
+      if (p.leaf) total += p.n;
+      else for (let i = 0; i <= p.n; i++) stack.push([p.children[i], d + 1]);
+    }
+    return total;
+  }
+
+  private writer(): PageWriter {
+    const w = this.src.writer;
+    if (!w) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
+    return w;
+  }
+
+  insert(rowid: Rowid, record: readonly SqlValue[]): void {
+    const w = this.writer();
+    rowid = canonicalRowid(rowid);
+    const payload = encodeRecord(record, w.fmt4);
+    const pgnos: number[] = [];
+    const idxs: number[] = [];
+    let p = w.page(this.root);
+    let rightmost = true;
+    let depth = 0;
+    while (p.type === PT_TABLE_INTERIOR) {
+      const i = lowerBound(p.keys, p.n, rowid);
+      pgnos.push(p.pgno);
+      idxs.push(i);
+      if (i !== p.n) rightmost = false;
+      p = w.page(p.children[i]);
+      if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
+    }
+    if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
+    const pos = lowerBound(p.keys, p.n, rowid);
+    const exact = pos < p.n && p.keys[pos] === rowid;
+    const leaf = w.writable(p.pgno);
+    pgnos.push(leaf.pgno);
+    idxs.push(pos);
+    const nPay = payload.length;
+    const nLoc = w.geom.localSize(nPay, true);
+    if (exact) {
+      leaf.used -= leaf.cellSize(pos);
+      freeOverflow(w, leaf, pos);
+      leaf.bufs[pos] = payload;
+      leaf.offs[pos] = 0;
+      leaf.nLoc[pos] = nLoc;
+      leaf.nPay[pos] = nPay;
+      leaf.ovfl[pos] = writeOverflow(w, payload, nLoc);
+      leaf.recs[pos] = undefined;
+      leaf.used += leaf.cellSize(pos);
+    } else {
+      const ovfl = writeOverflow(w, payload, nLoc);
+      if (pos === leaf.n) {
+        leaf.keys.push(rowid);
+        leaf.bufs.push(payload);
+        leaf.offs.push(0);
+        leaf.nLoc.push(nLoc);
+        leaf.nPay.push(nPay);
+        leaf.ovfl.push(ovfl);
+        leaf.recs.push(undefined);
+      } else {
+        leaf.keys.splice(pos, 0, rowid);
+        leaf.bufs.splice(pos, 0, payload);
+        leaf.offs.splice(pos, 0, 0);
+        leaf.nLoc.splice(pos, 0, nLoc);
+        leaf.nPay.splice(pos, 0, nPay);
+        leaf.ovfl.splice(pos, 0, ovfl);
+        leaf.recs.splice(pos, 0, undefined);
+      }
+      leaf.n++;
+      leaf.used += leaf.cellSize(pos);
+    }
+    const cap = leaf.capacity(w.geom);
+    if (leaf.used > cap || leaf.used * 3 < cap) balance(w, pgnos, idxs, depth, rightmost && !exact && pos === leaf.n - 1);
+  }
+
+  delete(rowid: Rowid): boolean {
+    const w = this.writer();
+    rowid = canonicalRowid(rowid);
+    const pgnos: number[] = [];
+    const idxs: number[] = [];
+    let p = w.page(this.root);
+    let depth = 0;
+    while (p.type === PT_TABLE_INTERIOR) {
+      const i = lowerBound(p.keys, p.n, rowid);
+      pgnos.push(p.pgno);
+      idxs.push(i);
+      p = w.page(p.children[i]);
+      if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
+    }
+    if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
+    const pos = lowerBound(p.keys, p.n, rowid);
+    if (pos >= p.n || p.keys[pos] !== rowid) return false;
+    const leaf = w.writable(p.pgno);
+    freeOverflow(w, leaf, pos);
+    leaf.removeCell(pos);
+    pgnos.push(leaf.pgno);
+    idxs.push(pos);
+    if (depth > 0 && leaf.used * 3 < leaf.capacity(w.geom)) balance(w, pgnos, idxs, depth, false);
+    return true;
+  }
+
+  clear(): void {
+    const w = this.writer();
+    clearTree(w, this.root, PT_TABLE_LEAF);
+  }
+}
+
+/** Frees every page of the tree but the root, and every overflow chain; the root becomes an empty leaf. */
+export function clearTree(w: PageWriter, root: number, leafType: number): void {
+  const pages = collectTreePages(w, root);
+  for (const pgno of pages) {
+    const p = w.page(pgno);
+    if (p.type !== PT_TABLE_INTERIOR) for (let i = 0; i < p.n; i++) freeOverflow(w, p, i);
+  }
+  for (const pgno of pages) if (pgno !== root) w.freePage(pgno);
+  w.writable(root).reset(leafType);
+}

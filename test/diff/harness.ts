@@ -1,0 +1,197 @@
+/**
+ * Differential harness: runs each statement on the engine under test and on real SQLite
+ * (better-sqlite3) and compares what the API returns.
+ *
+ * Rules (see README.md for the reasoning):
+ *  - Both succeed with equal results, or both fail with the same error class, code, message and
+ *    phase (prepare vs execute). Results are raw rows in safe-integer mode, so INTEGER (bigint) and
+ *    REAL (number) never compare equal; BLOBs compare bytewise; column names must match; `run()`
+ *    results compare `changes` and `lastInsertRowid` including their JS types.
+ *  - Rows are compared in order when the statement has a top-level ORDER BY that SQLite shows to
+ *    determine the order, or is a PRAGMA / EXPLAIN; otherwise as multisets.
+ *  - Determinism probe: SQLite re-runs SELECTs (and, inside a savepoint that is rolled back, DML)
+ *    with `PRAGMA reverse_unordered_selects=ON`. Different rows, a different error, or a different
+ *    `changes` mean the statement's result is not defined by SQL (ORDER BY ties under LIMIT, a
+ *    scalar subquery returning several rows, a UNIQUE clash that depends on row order...): the
+ *    comparison is then `nondeterministic` and the engine's answer is not judged. An ORDER BY whose
+ *    order changes under the probe (ties) is compared as a multiset.
+ */
+import { sqliteEngine, type DiffDatabase, type Engine } from '../support/engines.js';
+import { topLevelClauses } from '../support/sql-tokens.js';
+import { compareOutcomes, formatOutcome, runStatement, type Outcome } from './outcome.js';
+
+export type ComparisonStatus = 'match' | 'mismatch' | 'nondeterministic';
+
+export interface Comparison {
+  sql: string;
+  status: ComparisonStatus;
+  /** Whether rows were compared in order. */
+  ordered: boolean;
+  /** SQLite's outcome. */
+  expected: Outcome;
+  /** The engine under test's outcome. */
+  actual: Outcome;
+  /** Why it is a mismatch or nondeterministic. */
+  reason?: string;
+}
+
+export interface ExecOptions {
+  /** Compare EXPLAIN QUERY PLAN output by shape only. */
+  eqpShape?: boolean;
+  /** Relative tolerance for REALs; default 0 (exact). */
+  realTolerance?: number;
+  /** Run SQLite's determinism probe (default true). */
+  probe?: boolean;
+}
+
+const PROBE_SAVEPOINT = 'diff_harness_probe';
+
+function exec(db: DiffDatabase, sql: string): void {
+  db.prepare(sql).run();
+}
+
+/**
+ * One pair of connections: the engine under test and SQLite, fed the same statements.
+ *
+ * @example
+ *   const h = new DiffHarness(await engineUnderTest());
+ *   const c = h.exec('SELECT typeof(1.0)');
+ *   if (c.status === 'mismatch') console.log(formatComparison(c));
+ *   h.close();
+ */
+export class DiffHarness {
+  readonly engine: Engine;
+  readonly oracleEngine: Engine;
+  readonly db: DiffDatabase;
+  readonly oracle: DiffDatabase;
+
+  constructor(engine: Engine, oracle: Engine = sqliteEngine) {
+    this.engine = engine;
+    this.oracleEngine = oracle;
+    this.oracle = oracle.open();
+    this.db = engine.open();
+  }
+
+  /** Runs `sql` on both engines and compares. */
+  exec(sql: string, opts: ExecOptions = {}): Comparison {
+    const clauses = topLevelClauses(sql);
+    const verb = clauses.verb;
+    let ordered = verb === 'PRAGMA' || verb === 'EXPLAIN' || clauses.orderBy;
+    let nondeterministic: string | undefined;
+    const probe = opts.probe !== false;
+
+    const isQuery = verb === 'SELECT' || verb === 'WITH' || verb === 'VALUES';
+    const isDml = verb === 'INSERT' || verb === 'REPLACE' || verb === 'UPDATE' || verb === 'DELETE' || verb === 'WITH';
+    const mentionsRollback = /\brollback\b/i.test(sql);
+
+    let probeOutcome: Outcome | undefined;
+    let probedDml = false;
+    if (probe && isDml && !mentionsRollback && !this.isReadonlyQuery(sql)) {
+      probeOutcome = this.probeDml(sql);
+      probedDml = probeOutcome !== undefined;
+    }
+    const expected = runStatement(this.oracle, sql);
+    if (probe && isQuery && !probedDml && probeOutcome === undefined && this.isReadonlyQuery(sql)) {
+      probeOutcome = this.withReverse(() => runStatement(this.oracle, sql));
+    }
+    if (probeOutcome !== undefined) {
+      const asSet = compareOutcomes(expected, probeOutcome, { ordered: false });
+      if (asSet !== undefined) nondeterministic = `SQLite's result depends on row order (${asSet})`;
+      else if (ordered && compareOutcomes(expected, probeOutcome, { ordered: true }) !== undefined) ordered = false;
+    }
+
+    const actual = runStatement(this.db, sql);
+    if (nondeterministic !== undefined) {
+      return { sql, status: 'nondeterministic', ordered, expected, actual, reason: nondeterministic };
+    }
+    const reason = compareOutcomes(expected, actual, { ordered, realTolerance: opts.realTolerance, eqpShape: opts.eqpShape });
+    return { sql, status: reason === undefined ? 'match' : 'mismatch', ordered, expected, actual, reason };
+  }
+
+  /**
+   * Compares the whole visible state: sqlite_schema and every table's rows (with rowid for rowid
+   * tables), as SQLite lists them. Returns one comparison per query.
+   */
+  compareState(): Comparison[] {
+    const out: Comparison[] = [];
+    out.push(this.exec('SELECT type, name, tbl_name, sql FROM sqlite_schema'));
+    const tables = this.oracle
+      .prepare(
+        "SELECT schema, name, wr FROM pragma_table_list WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND schema IN ('main', 'temp') ORDER BY schema, name",
+      )
+      .all() as { schema: string; name: string; wr: number }[];
+    for (const t of tables) {
+      const q = `"${t.schema}"."${t.name.replace(/"/g, '""')}"`;
+      out.push(this.exec(t.wr ? `SELECT * FROM ${q}` : `SELECT rowid, * FROM ${q}`));
+    }
+    return out;
+  }
+
+  close(): void {
+    for (const db of [this.db, this.oracle]) {
+      try {
+        db.close();
+      } catch {
+        // a broken engine must not hide the report
+      }
+    }
+  }
+
+  private isReadonlyQuery(sql: string): boolean {
+    try {
+      const s = this.oracle.prepare(sql);
+      return s.reader && s.readonly;
+    } catch {
+      return false;
+    }
+  }
+
+  private withReverse<T>(fn: () => T): T {
+    exec(this.oracle, 'PRAGMA reverse_unordered_selects = ON');
+    try {
+      return fn();
+    } finally {
+      exec(this.oracle, 'PRAGMA reverse_unordered_selects = OFF');
+    }
+  }
+
+  /** Runs DML on SQLite in reverse scan order inside a savepoint that is then rolled back. */
+  private probeDml(sql: string): Outcome | undefined {
+    // RAISE(ROLLBACK) in a trigger would undo the caller's open transaction, not just the probe.
+    if (this.oracle.inTransaction && this.hasRollbackTrigger()) return undefined;
+    try {
+      exec(this.oracle, `SAVEPOINT ${PROBE_SAVEPOINT}`);
+    } catch {
+      return undefined;
+    }
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.withReverse(() => runStatement(this.oracle, sql));
+    } finally {
+      // Fails only when the statement ended the transaction itself (ON CONFLICT ROLLBACK).
+      if (this.oracle.inTransaction) {
+        exec(this.oracle, `ROLLBACK TO ${PROBE_SAVEPOINT}`);
+        exec(this.oracle, `RELEASE ${PROBE_SAVEPOINT}`);
+      }
+    }
+    return outcome;
+  }
+
+  private hasRollbackTrigger(): boolean {
+    const q =
+      "SELECT 1 FROM (SELECT sql FROM sqlite_schema UNION ALL SELECT sql FROM sqlite_temp_schema) WHERE sql LIKE 'CREATE%TRIGGER%ROLLBACK%'";
+    return this.oracle.prepare(q).all().length > 0;
+  }
+}
+
+/** A readable report of one comparison, with optional context (file:line, seed, statement index). */
+export function formatComparison(c: Comparison, context = '', engineName = 'engine'): string {
+  const head = c.status === 'match' ? 'MATCH' : c.status === 'mismatch' ? 'DIVERGENCE' : 'NONDETERMINISTIC (in SQLite)';
+  return [
+    `${head}${context ? ` [${context}]` : ''}: ${c.reason ?? ''}`,
+    `  SQL: ${c.sql}`,
+    `  compared ${c.ordered ? 'in order' : 'as multisets'}`,
+    `  sqlite: ${formatOutcome(c.expected)}`,
+    `  ${engineName}: ${formatOutcome(c.actual)}`,
+  ].join('\n');
+}
