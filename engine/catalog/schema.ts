@@ -4,7 +4,7 @@
  * statements remember the Schema they were planned against and re-plan when it is replaced.
  */
 import { sqliteError } from '../common/errors.js';
-import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStmt, Statement } from '../sql/ast.js';
+import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStmt, CreateVirtualTableStmt, Statement } from '../sql/ast.js';
 import { parseStatement } from '../sql/parser/index.js';
 import { autoIndexSchema, buildTable, canonicalCollation } from './build-table.js';
 import type { IndexColumnSchema, IndexSchema, SchemaRow, TableSchema, TriggerSchema, ViewSchema } from './types.js';
@@ -20,6 +20,8 @@ export class Schema {
   readonly tableTriggers = new Map<string, TriggerSchema[]>();
   /** Lower-cased parent table name -> foreign keys that reference it: [child table, fk index]. */
   readonly referencedBy = new Map<string, { child: TableSchema; fk: number }[]>();
+  /** Virtual tables (CREATE VIRTUAL TABLE): instantiated by the connection's modules. */
+  readonly virtualTables = new Map<string, { name: string; module: string; args: readonly string[]; sql: string }>();
 
   constructor(
     readonly rows: readonly SchemaRow[],
@@ -31,6 +33,11 @@ export class Schema {
       switch (row.type) {
         case 'table': {
           if (row.sql === null) break;
+          if (/^\s*create\s+virtual\s/i.test(row.sql)) {
+            const v = parseStored<CreateVirtualTableStmt>(row.sql, 'CreateVirtualTable');
+            this.virtualTables.set(key, { name: row.name, module: v.module, args: v.args, sql: row.sql });
+            break;
+          }
           const stmt = parseStored<CreateTableStmt>(row.sql, 'CreateTable');
           const { table, autoIndexes } = buildTable(stmt, row.sql, row.rootpage);
           const t: TableSchema = stmt.name === row.name ? table : { ...table, name: row.name };
@@ -111,6 +118,7 @@ export class Schema {
     if (this.indexes.has(k)) return 'index';
     if (this.views.has(k)) return 'view';
     if (this.triggers.has(k)) return 'trigger';
+    if (this.virtualTables.has(k)) return 'table';
     return null;
   }
 }

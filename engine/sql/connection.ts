@@ -88,7 +88,7 @@ export class Connection implements Session, ExecHost {
   constructor(filename: string, options: SessionOptions & { image?: Uint8Array }) {
     this.engine = Engine.open(filename, { readonly: options.readonly, fileMustExist: options.fileMustExist, image: options.image });
     this.readonly = options.readonly;
-    this.memory = this.engine.storage.memory;
+    this.memory = this.engine.memory;
     this.filename = this.memory ? '' : filename;
     this.pragmas.busyTimeout = options.timeout;
     const builtins = this.engine.functions;
@@ -98,6 +98,9 @@ export class Connection implements Session, ExecHost {
       aggregate: (n, k) => udfs.aggregate(n, k) ?? (udfs.scalar(n, k) ? undefined : builtins.aggregate(n, k)),
       tableValued: (n) => udfs.tableValued(n) ?? builtins.tableValued(n),
       known: (n) => udfs.known(n) || builtins.known(n),
+      isUser: (n) => udfs.known(n) || udfs.tableValued(n) !== undefined,
+      virtualTable: (table, module, args) => this.virtualTable(table, module, args),
+      hasModule: (m) => this.modules.has(m.toLowerCase()),
     };
     const self = this;
     this.fctx = {
@@ -345,6 +348,28 @@ export class Connection implements Session, ExecHost {
     };
     this.udfs.registerAggregate(def);
     this.schemaGeneration++;
+  }
+
+  private readonly modules = new Map<string, (module: string, database: string, table: string, args: readonly string[]) => TableFunctionImpl>();
+  private readonly vtabs = new Map<string, TableValuedFunctionDef>();
+
+  /** `db.table(name, factory)`: a module for CREATE VIRTUAL TABLE ... USING name(args). */
+  createModule(name: string, factory: (module: string, database: string, table: string, args: readonly string[]) => TableFunctionImpl): void {
+    this.modules.set(name.toLowerCase(), factory);
+    this.vtabs.clear();
+    this.schemaGeneration++;
+  }
+
+  private virtualTable(table: string, module: string, args: readonly string[]): TableValuedFunctionDef {
+    const key = table.toLowerCase();
+    let def = this.vtabs.get(key);
+    if (def) return def;
+    const factory = this.modules.get(module.toLowerCase());
+    if (!factory) throw sqliteError(`no such module: ${module}`);
+    const impl = factory(module, 'main', table, args);
+    def = { name: table, columns: impl.columns, hidden: impl.parameters, rows: (a) => impl.rows(a) };
+    this.vtabs.set(key, def);
+    return def;
   }
 
   createTableFunction(name: string, impl: TableFunctionImpl): void {

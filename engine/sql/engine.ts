@@ -3,7 +3,7 @@
  * storage (pages, log, lock), the committed schema, and the built-in functions. Connections on
  * the same path share one Engine (reference counted); ':memory:' and '' always get their own.
  */
-import { openStorage } from '../storage/index.js';
+import { MemoryVfs, openStorage } from '../storage/index.js';
 import type { PageView, Storage } from '../storage/api.js';
 import type { Schema } from '../catalog/schema.js';
 import { loadSchema } from '../catalog/schema-store.js';
@@ -30,13 +30,22 @@ export class Engine {
   private constructor(
     readonly storage: Storage,
     private readonly key: string | null,
+    readonly memory: boolean,
   ) {}
 
   static open(file: string, options: EngineOpenOptions): Engine {
     const memory = file === '' || file === ':memory:' || options.image !== undefined;
     if (memory) {
-      const storage = openStorage(':memory:', { readonly: false, fileMustExist: false, image: options.image } as never);
-      const e = new Engine(storage, null);
+      let storage: Storage;
+      if (options.image) {
+        // a deserialized image: a private in-memory file holding the image
+        const vfs = new MemoryVfs();
+        vfs.writeFile('image.db', options.image);
+        storage = openStorage('image.db', { readonly: false, fileMustExist: true, vfs });
+      } else {
+        storage = openStorage(':memory:', { readonly: false, fileMustExist: false });
+      }
+      const e = new Engine(storage, null, true);
       e.refs = 1;
       return e;
     }
@@ -44,7 +53,7 @@ export class Engine {
     let e = engines.get(key);
     if (!e) {
       const storage = openStorage(file, { readonly: options.readonly, fileMustExist: options.fileMustExist });
-      e = new Engine(storage, key);
+      e = new Engine(storage, key, false);
       engines.set(key, e);
     }
     e.refs++;

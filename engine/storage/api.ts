@@ -145,8 +145,6 @@ export interface StorageOptions {
   readonly fileMustExist: boolean;
   /** Page size for a new database. Default 4096. */
   readonly pageSize?: number;
-  /** For ':memory:' only: start from this SQLite-format image (better-sqlite3's `new Database(buffer)`). */
-  readonly image?: Uint8Array;
 }
 
 export interface Storage {

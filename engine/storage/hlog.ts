@@ -65,6 +65,8 @@ export class HLog {
   commits = 0;
   /** Database header of the last committed transaction found by recovery. */
   recoveredHeader: Buffer | null = null;
+  /** Reused buffer for building frames. */
+  private scratch: Buffer | null = null;
 
   constructor(
     readonly vfs: Vfs,
@@ -203,7 +205,8 @@ export class HLog {
     }
     const total = pages.length * frameSize + FRAME_HEADER_SIZE + COMMIT_PAYLOAD;
     const chunkCap = Math.max(frameSize + FRAME_HEADER_SIZE + COMMIT_PAYLOAD, Math.min(total, CHUNK));
-    let buf = Buffer.allocUnsafeSlow(chunkCap);
+    if (this.scratch === null || this.scratch.length < chunkCap) this.scratch = Buffer.allocUnsafeSlow(Math.max(chunkCap, 4 * frameSize));
+    const buf = this.scratch;
     let used = 0;
     let pos = start;
     const offsets: number[] = new Array(pages.length);
@@ -217,7 +220,6 @@ export class HLog {
           f.write(buf, 0, used, pos);
           pos += used;
           used = 0;
-          buf = Buffer.allocUnsafeSlow(chunkCap);
         }
         const o = used;
         buf.writeUInt32LE(commit ? 0 : pages[i].pgno, o);

@@ -124,7 +124,7 @@ export class IndexTreeImpl implements IndexTree {
       p.used += p.cellSize(pos);
     }
     const cap = p.capacity(w.geom);
-    if (p.used > cap || p.used * 3 < cap) balance(w, pgnos, idxs, depth, rightmost && !exact);
+    if (p.used > cap || (exact && p.used * 3 < cap)) balance(w, pgnos, idxs, depth, rightmost && !exact);
   }
 
   delete(key: readonly SqlValue[]): boolean {

@@ -14,6 +14,7 @@
  * create the log either.
  */
 import { SqliteError } from '../common/errors.js';
+import { ioError } from './errors.js';
 import { readFully, type Vfs } from './vfs.js';
 
 export class LockFile {
@@ -27,18 +28,29 @@ export class LockFile {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const f = this.vfs.open(this.path, 'wx');
-        const b = Buffer.from(`${process.pid}\n`, 'latin1');
-        f.write(b, 0, b.length, 0);
-        f.close();
+        try {
+          const b = Buffer.from(`${process.pid}\n`, 'latin1');
+          f.write(b, 0, b.length, 0);
+          f.close();
+        } catch (e) {
+          try {
+            f.close();
+            this.vfs.unlink(this.path);
+          } catch {
+            /* a lock file without a pid is treated as stale */
+          }
+          throw ioError(e, 'write');
+        }
         this.held = true;
         return;
       } catch (e) {
+        if (e instanceof SqliteError) throw e;
         const code = (e as { code?: string }).code;
         if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
           if (readonly) return;
           throw new SqliteError('unable to open database file: cannot create lock file ' + this.path, 'SQLITE_CANTOPEN');
         }
-        if (code !== 'EEXIST') throw e;
+        if (code !== 'EEXIST') throw ioError(e, 'open');
       }
       const pid = this.readOwner();
       if (pid !== undefined && pid !== process.pid && isAlive(pid)) {

@@ -20,8 +20,13 @@ export function assemblePayload(src: PageSource, p: BtPage, i: number): Buffer {
   let off = nLoc;
   let guard = Math.ceil((n - nLoc) / per);
   const max = src.pageCount();
+  const seen = guard > 1 ? new Set<number>() : null;
   while (off < n) {
     if (pg < 2 || pg > max || guard-- <= 0) throw corrupt(`bad overflow chain on page ${p.pgno}`);
+    if (seen) {
+      if (seen.has(pg)) throw corrupt(`cycle in overflow chain on page ${p.pgno}`);
+      seen.add(pg);
+    }
     const b = src.raw(pg);
     const take = Math.min(per, n - off);
     b.copy(out, off, 4, 4 + take);

@@ -352,7 +352,8 @@ export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefin
     const nLoc = p.nLoc[i];
     const src = p.bufs[i];
     const so = p.offs[i];
-    src.copy(out, c, so, so + nLoc);
+    if (nLoc < 48) for (let k = 0; k < nLoc; k++) out[c + k] = src[so + k];
+    else src.copy(out, c, so, so + nLoc);
     if (rebase) {
       p.bufs[i] = out;
       p.offs[i] = c;

@@ -163,7 +163,7 @@ export class TableTreeImpl implements TableTree {
       leaf.used += leaf.cellSize(pos);
     }
     const cap = leaf.capacity(w.geom);
-    if (leaf.used > cap || leaf.used * 3 < cap) balance(w, pgnos, idxs, depth, rightmost && !exact && pos === leaf.n - 1);
+    if (leaf.used > cap || (exact && leaf.used * 3 < cap)) balance(w, pgnos, idxs, depth, rightmost && !exact && pos === leaf.n - 1);
   }
 
   delete(rowid: Rowid): boolean {

@@ -7,10 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import BS3 from 'better-sqlite3';
-import { Database as Ours, SqliteError as OurSqliteError, setSessionFactory } from '../../engine/api/index.js';
-import { fakeOpenSession } from './fake-session.js';
-
-setSessionFactory(fakeOpenSession);
+import { Database as Ours, SqliteError as OurSqliteError } from '../../engine/api/index.js';
 
 export interface Impl {
   readonly name: string;

@@ -43,7 +43,18 @@ export class StatementGenerator {
     }
   }
 
+  /**
+   * Tells the generator whether SQLite accepted the last statement, so that its schema model
+   * follows the database (an ADD COLUMN that failed adds no column). Deterministic, since SQLite is.
+   */
+  accepted(ok: boolean): void {
+    const change = this.d.pendingModelChange;
+    this.d.pendingModelChange = undefined;
+    if (ok && change) change();
+  }
+
   next(): string {
+    this.d.pendingModelChange = undefined;
     const queued = this.pending.shift();
     if (queued !== undefined) return queued;
     return this.r.chance(0.65) ? this.q.query() : this.d.statement();
@@ -131,7 +142,9 @@ export function runGenerated(engine: Engine, opts: GeneratorRunOptions): Generat
         const sql = gen.next();
         log.statements.push(sql);
         report.statements++;
-        judge(h.exec(sql), i, '');
+        const c = h.exec(sql);
+        gen.accepted(c.expected.kind !== 'error');
+        judge(c, i, '');
         if (!diverged && ((i + 1) % stateEvery === 0 || i === n - 1)) {
           for (const c of h.compareState()) {
             if (c.status === 'mismatch') log.statements.push(c.sql);

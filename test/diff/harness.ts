@@ -10,7 +10,8 @@
  *  - Rows are compared in order when the statement has a top-level ORDER BY that SQLite shows to
  *    determine the order, or is a PRAGMA / EXPLAIN; otherwise as multisets.
  *  - Determinism probe: SQLite re-runs SELECTs (and, inside a savepoint that is rolled back, DML)
- *    with `PRAGMA reverse_unordered_selects=ON`. Different rows, a different error, or a different
+ *    with `PRAGMA reverse_unordered_selects=ON` (a top-level ORDER BY of ordinals is re-applied
+ *    over the reversed unordered result, as SQLite's sort keeps input order among ties). Different rows, a different error, or a different
  *    `changes` mean the statement's result is not defined by SQL (ORDER BY ties under LIMIT, a
  *    scalar subquery returning several rows, a UNIQUE clash that depends on row order...): the
  *    comparison is then `nondeterministic` and the engine's answer is not judged. An ORDER BY whose
@@ -45,6 +46,7 @@ export interface ExecOptions {
 }
 
 const PROBE_SAVEPOINT = 'diff_harness_probe';
+const PROBE_CTE = 'diff_harness_probe';
 
 function exec(db: DiffDatabase, sql: string): void {
   db.prepare(sql).run();
@@ -91,8 +93,17 @@ export class DiffHarness {
       probedDml = probeOutcome !== undefined;
     }
     const expected = runStatement(this.oracle, sql);
-    if (probe && isQuery && !probedDml && probeOutcome === undefined && this.isReadonlyQuery(sql)) {
-      probeOutcome = this.withReverse(() => runStatement(this.oracle, sql));
+    if (probe && isQuery && !probedDml && this.isReadonlyQuery(sql)) {
+      // reverse_unordered_selects does not touch a loop that feeds an ORDER BY, so ORDER BY by
+      // ordinals is re-applied over a materialized, reversed copy of the unordered result.
+      const o = clauses.ordinalOrder;
+      const probeSql = !clauses.orderBy
+        ? sql
+        : o
+          ? `WITH ${PROBE_CTE} AS MATERIALIZED (${o.before}) SELECT * FROM ${PROBE_CTE} ORDER BY ${o.terms} ${o.after}`
+          : undefined;
+      if (probeSql !== undefined) probeOutcome = this.withReverse(() => runStatement(this.oracle, probeSql));
+      if (probeOutcome?.kind === 'rows' && expected.kind === 'rows') probeOutcome.columns = expected.columns;
     }
     if (probeOutcome !== undefined) {
       const asSet = compareOutcomes(expected, probeOutcome, { ordered: false });

@@ -151,8 +151,13 @@ export function splitStatements(script: string): ScriptStatement[] {
 export interface TopLevelClauses {
   orderBy: boolean;
   limit: boolean;
-  /** First keyword of the statement (after any leading parentheses), e.g. SELECT, WITH, INSERT. */
+  /** First keyword of the statement, e.g. SELECT, WITH, INSERT. */
   verb: string;
+  /**
+   * When the top-level ORDER BY terms are all result-column ordinals (`ORDER BY 2 DESC, 1`): the
+   * statement split around them, so that the same ordering can be re-applied to a rewritten query.
+   */
+  ordinalOrder?: { before: string; terms: string; after: string };
 }
 
 export function topLevelClauses(sql: string): TopLevelClauses {
@@ -161,22 +166,52 @@ export function topLevelClauses(sql: string): TopLevelClauses {
   let limit = false;
   let verb = '';
   let prev = '';
+  let orderStart = -1;
+  let termsStart = -1;
+  let termsEnd = -1;
+  let ordinal = true;
+  let expectTerm = false;
   for (const tok of tokenize(sql)) {
     if (tok.kind === 'space' || tok.kind === 'comment') continue;
+    const atTop = depth === 0;
     if (tok.kind === 'punct') {
       if (tok.text === '(') depth++;
       else if (tok.text === ')') depth--;
-      prev = tok.text;
-      continue;
+      else if (tok.text === ',' && atTop && termsStart >= 0 && termsEnd < 0) {
+        expectTerm = true;
+        prev = ',';
+        continue;
+      } else if (tok.text === ';' && atTop && termsStart >= 0 && termsEnd < 0) termsEnd = tok.start;
     }
     if (tok.kind === 'word') {
       if (verb === '') verb = tok.text;
-      if (depth === 0) {
-        if (tok.text === 'BY' && prev === 'ORDER') orderBy = true;
-        if (tok.text === 'LIMIT') limit = true;
+      if (atTop) {
+        if (tok.text === 'BY' && prev === 'ORDER') {
+          orderBy = true;
+          termsStart = tok.end;
+          termsEnd = -1;
+          ordinal = true;
+          expectTerm = true;
+          prev = 'BY';
+          continue;
+        }
+        if (tok.text === 'ORDER') orderStart = tok.start;
+        if (tok.text === 'LIMIT') {
+          limit = true;
+          if (termsStart >= 0 && termsEnd < 0) termsEnd = tok.start;
+        }
       }
     }
-    prev = tok.kind === 'word' ? tok.text : '';
+    if (expectTerm) {
+      expectTerm = false;
+      if (!(tok.kind === 'word' && /^[0-9]+$/.test(tok.text))) ordinal = false;
+    }
+    prev = tok.kind === 'word' ? tok.text : tok.kind === 'punct' ? tok.text : '';
   }
-  return { orderBy, limit, verb };
+  const result: TopLevelClauses = { orderBy, limit, verb };
+  if (orderBy && ordinal && orderStart >= 0) {
+    const end = termsEnd < 0 ? sql.length : termsEnd;
+    result.ordinalOrder = { before: sql.slice(0, orderStart), terms: sql.slice(termsStart, end).trim(), after: sql.slice(end) };
+  }
+  return result;
 }

@@ -63,14 +63,16 @@ function columnTerms(cx: CompileCtx, src: ScopeSource, terms: readonly Expr[], u
     if (x.kind !== 'Column') return null;
     const hit = sourceOfColumn([src], x.table, x.name);
     if (!hit) return null;
-    const col = hit.index >= 0 ? src.columns[hit.index] : null;
+    // the INTEGER PRIMARY KEY column is the rowid
+    const index = src.table && hit.index >= 0 && hit.index === src.table.rowidAlias ? -1 : hit.index;
+    const col = index >= 0 ? src.columns[index] : null;
     const c: Compiled = {
       ev: () => null,
       aff: col ? col.affinity : 'INTEGER',
       coll: e.kind === 'Collate' ? e.collation : col ? col.collation : 'BINARY',
       explicitColl: e.kind === 'Collate',
     };
-    return { index: hit.index, compiled: c };
+    return { index, compiled: c };
   };
   const tryCompile = (e: Expr): Compiled | null => {
     try {

@@ -34,6 +34,12 @@ export interface FunctionLookup {
   tableValued(name: string): TableValuedFunctionDef | undefined;
   /** Whether any function of any arity has this name (wrong arity vs unknown function). */
   known(name: string): boolean;
+  /** Whether the name is a function registered by the application (db.function/aggregate/table). */
+  isUser(name: string): boolean;
+  /** Instantiates the virtual table `table` of `module` (CREATE VIRTUAL TABLE ... USING module(args)). */
+  virtualTable(table: string, module: string, args: readonly string[]): TableValuedFunctionDef;
+  /** Whether a virtual table module with this name is registered. */
+  hasModule(module: string): boolean;
 }
 
 export interface CompileCtx {

@@ -145,7 +145,8 @@ function compileRecursive(cx: CompileCtx, cte: CommonTableExpr, outer: Scope | n
   }
   const named = rename(initialPlan, cte);
   const work = new WorkingTable();
-  const workPlan: QueryPlan = { source: work, columns: named.columns, correlated: false };
+  // correlated: the working table changes between runs of the recursive part, never cache it
+  const workPlan: QueryPlan = { source: work, columns: named.columns, correlated: true };
   cx.ctes.push({ name: cte.name, plan: () => workPlan, recursiveRef: () => workPlan });
   let recPlan: QueryPlan;
   try {

@@ -276,20 +276,8 @@ export function comparison(cx: CompileCtx, op: '=' | '!=' | '<' | '<=' | '>' | '
   const test = testFor(op);
   const nullSafe = op === 'IS' || op === 'IS NOT';
   const eqIfBothNull = op === 'IS';
-  if (aff === null || aff === 'BLOB') {
-    return () => {
-      const x = a();
-      const y = b();
-      if (x === null || y === null) {
-        if (!nullSafe) return null;
-        return (x === null && y === null) === eqIfBothNull ? TRUE : FALSE;
-      }
-      return test(compareValues(x, y, coll)) ? TRUE : FALSE;
-    };
-  }
-  return () => {
-    let x = a();
-    let y = b();
+  // The general path: NULLs, comparison affinity, collation.
+  const slow = (x: SqlValue, y: SqlValue): SqlValue => {
     if (x === null || y === null) {
       if (!nullSafe) return null;
       return (x === null && y === null) === eqIfBothNull ? TRUE : FALSE;
@@ -299,12 +287,61 @@ export function comparison(cx: CompileCtx, op: '=' | '!=' | '<' | '<=' | '>' | '
         x = applyComparisonAffinity(x, aff);
         y = applyComparisonAffinity(y, aff);
       }
-    } else {
+    } else if (aff !== null && aff !== 'BLOB') {
       if (typeof x === 'string') x = applyComparisonAffinity(x, aff);
       if (typeof y === 'string') y = applyComparisonAffinity(y, aff);
     }
     return test(compareValues(x, y, coll)) ? TRUE : FALSE;
   };
+  // Fast paths: two numbers compare directly whatever the affinity (numeric affinity leaves
+  // numbers alone; TEXT affinity only applies when one side is text); two strings under BINARY
+  // without numeric affinity compare by code units when no surrogates are involved.
+  switch (op) {
+    case '=':
+    case 'IS':
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x === y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+    case '!=':
+    case 'IS NOT':
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x !== y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+    case '<':
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x < y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+    case '<=':
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x <= y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+    case '>':
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x > y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+    default:
+      return () => {
+        const x = a();
+        const y = b();
+        if (typeof x === 'number' && typeof y === 'number') return x >= y ? TRUE : FALSE;
+        return slow(x, y);
+      };
+  }
 }
 
 function testFor(op: string): (c: number) => boolean {

@@ -12,7 +12,7 @@ import { SubquerySourceOp } from '../exec/join.js';
 import type { CompileCtx, QueryPlan } from './context.js';
 import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
 import { bindTableSource } from './table-source.js';
-import { tableFunctionSource } from './table-function.js';
+import { tableFunctionSource, type TableFunctionBinding } from './table-function.js';
 import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
 
 export interface FromEntry {
@@ -28,6 +28,8 @@ export interface FromEntry {
   readonly op: Op | null;
   readonly indexedBy: string | false | null;
   readonly asOf: unknown;
+  /** Table-valued functions: lets the planner pass WHERE terms on hidden columns as arguments. */
+  readonly tvf?: TableFunctionBinding;
 }
 
 function columnRef(table: string, name: string): Expr {
@@ -127,6 +129,17 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
         const renamed: QueryPlan = view.columnNames ? { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: view.columnNames![i] })) } : plan;
         return { ...base, ...planSource(cx, renamed, alias) };
       }
+      const vt = cx.schema.virtualTables.get(lname);
+      if (vt) {
+        const def = cx.functions.virtualTable(vt.name, vt.module, vt.args);
+        const b = tableFunctionSource(cx, { kind: 'TableFunctionRef', schema: null, name: vt.name, args: [], alias: item.alias ?? vt.name }, lateral(), def);
+        return { ...base, source: b.source, table: null, op: b.op, tvf: b };
+      }
+      if (cx.functions.tableValued(item.name) || lname.startsWith('pragma_')) {
+        // an eponymous table-valued function used without arguments
+        const b = tableFunctionSource(cx, { kind: 'TableFunctionRef', schema: item.schema, name: item.name, args: [], alias: item.alias }, lateral());
+        return { ...base, source: b.source, table: null, op: b.op, tvf: b };
+      }
       throw sqliteError(`no such table: ${item.schema ? `${item.schema}.` : ''}${item.name}`);
     }
     case 'SubqueryRef': {
@@ -134,8 +147,8 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
       return { ...base, ...planSource(cx, plan, item.alias ?? '') };
     }
     case 'TableFunctionRef': {
-      const { source, op } = tableFunctionSource(cx, item, lateral());
-      return { ...base, source, table: null, op };
+      const b = tableFunctionSource(cx, item, lateral());
+      return { ...base, source: b.source, table: null, op: b.op, tvf: b };
     }
   }
 }

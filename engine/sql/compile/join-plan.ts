@@ -117,6 +117,26 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
       }
     } else {
       inner = entry.op!;
+      if (entry.tvf) {
+        // WHERE terms `hidden_column = expr` become the table-valued function's arguments
+        const extra = new Map<number, Ev>();
+        const b = entry.tvf;
+        for (const t of avail) {
+          const e = t.expr;
+          if (e.kind !== 'Binary' || e.op !== '=') continue;
+          for (const [c, other] of [[e.left, e.right], [e.right, e.left]] as const) {
+            if (c.kind !== 'Column') continue;
+            const hit = sourceOfColumn([entry.source], c.table, c.name);
+            if (!hit || hit.index < b.hiddenStart + b.nExplicit) continue;
+            const os = new Set<number>();
+            referencedSlots(other, scope, os);
+            if (os.has(slot)) continue;
+            extra.set(hit.index - b.hiddenStart, compileExpr(cx, other, accessScope).ev);
+            break;
+          }
+        }
+        if (extra.size) inner = b.withConstraints(extra);
+      }
       details.push(`SCAN ${entry.source.name}`);
     }
     avail.forEach((t, i) => {

@@ -20,11 +20,12 @@ class TableFunctionOp implements Op {
     private readonly rt: Runtime,
     private readonly slot: number,
     private readonly def: TableValuedFunctionDef,
-    private readonly args: readonly Ev[],
+    /** One closure per argument position; null for a position nothing constrains. */
+    private readonly args: readonly (Ev | null)[],
     private readonly nCols: number,
   ) {}
   open(): void {
-    const args = this.args.map((a) => a());
+    const args = this.args.map((a) => (a ? a() : null));
     this.argVals = args;
     this.it = this.def.rows(args, this.rt.host.fctx)[Symbol.iterator]();
   }
@@ -49,11 +50,22 @@ class TableFunctionOp implements Op {
   }
 }
 
-export function tableFunctionSource(cx: CompileCtx, item: TableFunctionRef, scope: Scope): { source: ScopeSource; op: Op } {
+export interface TableFunctionBinding {
+  readonly source: ScopeSource;
+  /** The op with the explicit arguments only. */
+  readonly op: Op;
+  /** Index in source.columns of the first hidden (parameter) column. */
+  readonly hiddenStart: number;
+  readonly nExplicit: number;
+  /** An op whose arguments also take values from WHERE terms on hidden columns (by hidden index). */
+  withConstraints(extra: ReadonlyMap<number, Ev>): Op;
+}
+
+export function tableFunctionSource(cx: CompileCtx, item: TableFunctionRef, scope: Scope, given?: TableValuedFunctionDef): TableFunctionBinding {
   const name = item.name;
   const lname = name.toLowerCase();
-  let def: TableValuedFunctionDef | undefined;
-  if (lname.startsWith('pragma_')) def = pragmaTableFunction(cx, lname.slice(7));
+  let def: TableValuedFunctionDef | undefined = given;
+  if (!def && lname.startsWith('pragma_')) def = pragmaTableFunction(cx, lname.slice(7));
   if (!def) def = cx.functions.tableValued(name);
   if (!def) throw sqliteError(`no such table: ${name}`);
   if (item.args.length > def.hidden.length) {
@@ -76,5 +88,19 @@ export function tableFunctionSource(cx: CompileCtx, item: TableFunctionRef, scop
     hidden: i >= def!.columns.length,
   }));
   const source = makeSource(slot, item.alias ?? name, null, cols, null, all.length);
-  return { source, op: new TableFunctionOp(rt, slot, def, args, all.length) };
+  const d = def;
+  return {
+    source,
+    op: new TableFunctionOp(rt, slot, def, args, all.length),
+    hiddenStart: def.columns.length,
+    nExplicit: args.length,
+    withConstraints: (extra) => {
+      const full: (Ev | null)[] = [...args];
+      for (const [h, ev] of extra) {
+        while (full.length <= h) full.push(null);
+        if (full[h] === null) full[h] = ev;
+      }
+      return new TableFunctionOp(rt, slot, d, full, all.length);
+    },
+  };
 }

@@ -111,6 +111,8 @@ export function compileWindows(
         if (cx.functions.known(call.name)) throw sqliteError(`${call.name}() may not be used as a window function`);
         throw sqliteError(`no such function: ${call.name}`);
       }
+      // application aggregates need an inverse() to run as window functions
+      if (!def.hasInverse && cx.functions.isUser(call.name)) throw sqliteError(`${call.name}() may not be used as a window function`);
       create = def.create;
     }
     const frame = spec.frame;

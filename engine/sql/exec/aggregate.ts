@@ -71,6 +71,10 @@ export class AggregateOp implements Op {
     const keyVals = new Array<SqlValue>(nG);
     const aggs = this.aggs;
     const lone = aggs.length === 1 ? aggs[0].minMax : null;
+    // argument buffers are reused row after row: accumulators copy what they keep
+    const argBufs = aggs.map((a) => new Array<SqlValue>(a.args.length));
+    const slots = this.slots;
+    const nSlots = slots.length;
     this.input.open();
     try {
       while (this.input.next()) {
@@ -95,7 +99,9 @@ export class AggregateOp implements Op {
         for (let a = 0; a < aggs.length; a++) {
           const spec = aggs[a];
           if (spec.filter && !toBool(spec.filter())) continue;
-          const args = spec.args.map((ev) => ev());
+          const args = argBufs[a];
+          const evs = spec.args;
+          for (let k = 0; k < evs.length; k++) args[k] = evs[k]();
           const dset = g.distinct[a];
           if (dset) {
             const k = valueKey(args[0], spec.distinctColl);
@@ -112,9 +118,9 @@ export class AggregateOp implements Op {
           }
         }
         if (saveRow) {
-          for (let s = 0; s < this.slots.length; s++) {
-            g.rows[s] = rt.rows[this.slots[s]];
-            g.rowids[s] = rt.rowids[this.slots[s]];
+          for (let s = 0; s < nSlots; s++) {
+            g.rows[s] = rt.rows[slots[s]];
+            g.rowids[s] = rt.rowids[slots[s]];
           }
         }
       }

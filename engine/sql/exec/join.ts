@@ -17,7 +17,11 @@ export class FilterOp implements Op {
     this.child.open();
   }
   next(): boolean {
-    while (this.child.next()) if (toBool(this.pred())) return true;
+    const pred = this.pred;
+    while (this.child.next()) {
+      const v = pred();
+      if (v === 1 || (v !== 0 && v !== null && toBool(v))) return true;
+    }
     return false;
   }
   close(): void {

@@ -121,24 +121,28 @@ function parseCreateTable(p: Parser, start: number, temp: boolean): CreateTableS
     columns.push(parseColumnDef(p));
   }
   p.expect(TK.RP);
+  // table_option_set: [option] (COMMA option)*; an unknown option is reported when the option
+  // is reduced, i.e. only when a valid token follows it
   let withoutRowid = false;
   let strict = false;
-  if (p.t === TK.WITHOUT || p.isNm(p.t)) {
-    do {
-      if (p.t === TK.WITHOUT) {
-        p.advance();
-        const raw = p.text;
-        p.nm();
-        if (raw.toLowerCase() !== 'rowid') p.error(`unknown table option: ${raw}`);
-        withoutRowid = true;
-      } else {
-        const raw = p.text;
-        p.nm();
-        if (raw.toLowerCase() !== 'strict') p.error(`unknown table option: ${raw}`);
-        strict = true;
-      }
-    } while (p.accept(TK.COMMA));
-  }
+  const option = (): void => {
+    let raw: string;
+    let want: string;
+    if (p.accept(TK.WITHOUT)) {
+      raw = p.text;
+      p.nm();
+      want = 'rowid';
+    } else {
+      raw = p.text;
+      p.nm();
+      want = 'strict';
+    }
+    if (raw.toLowerCase() !== want) p.reduceError(`unknown table option: ${raw}`);
+    if (want === 'rowid') withoutRowid = true;
+    else strict = true;
+  };
+  if (p.t === TK.WITHOUT || p.isNm(p.t)) option();
+  while (p.accept(TK.COMMA)) option();
   return {
     kind: 'CreateTable',
     temp,
@@ -349,7 +353,7 @@ function parseGenerated(p: Parser, name: string | null, column: string): ColumnC
     const w = p.text.toLowerCase();
     p.advance();
     if (w === 'stored') stored = true;
-    else if (w !== 'virtual') p.error(`error in generated column "${column}"`);
+    else if (w !== 'virtual') p.reduceError(`error in generated column "${column}"`);
   }
   return { kind: 'Generated', name, expr, text, stored };
 }

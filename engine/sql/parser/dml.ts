@@ -65,7 +65,7 @@ function parseQualifiedTable(p: Parser): QualifiedTableName {
   const x = parseXFullname(p);
   const indexedBy = parseIndexedOpt(p);
   if (indexedBy !== null && p.inTrigger) {
-    p.error(
+    p.reduceError(
       `the ${indexedBy === false ? 'NOT INDEXED' : 'INDEXED BY'} clause is not allowed on UPDATE or DELETE statements within triggers`,
     );
   }

@@ -305,13 +305,16 @@ export function parseNumberLiteral(p: Parser): LiteralExpr {
   const end = p.end;
   let text = p.text;
   let t: TokenType = p.t;
+  p.advance();
   if (t === TK.QNUMBER) {
     const d = dequoteNumber(text);
-    if ('error' in d) p.error(`unrecognized token: "${d.error}"`);
+    if ('error' in d) {
+      p.reduceError(`unrecognized token: "${d.error}"`);
+      return { kind: 'Literal', value: 0, start, end };
+    }
     text = d.text;
     t = d.isFloat ? TK.FLOAT : TK.INTEGER;
   }
-  p.advance();
   if (t === TK.FLOAT) return { kind: 'Literal', value: floatValue(text), start, end };
   const v = integerValue(text);
   if (v.hexTooBig) p.defer(`hex literal too big: ${p.sql.slice(start, end)}`);
@@ -339,8 +342,8 @@ function parseTerm(p: Parser): Expr {
     case TK.VARIABLE: {
       const z = p.text;
       if (z.charCodeAt(0) === 35 && z.length > 1 && z.charCodeAt(1) >= 48 && z.charCodeAt(1) <= 57) p.syntaxError();
-      const slot = p.assignVariable(z);
       p.advance();
+      const slot = p.assignVariable(z);
       return { kind: 'Param', slot, name: z.length === 1 ? null : z, start, end: p.prevEnd };
     }
     case TK.CTIME_KW:

@@ -51,6 +51,7 @@ function parseStatementAt(sql: string, start: number): ParseResult {
   if (p.t === TK.SEMI) end = p.end;
   else if (p.t === TK.EOF) end = sql.length;
   else return p.syntaxError();
+  p.throwPending();
   p.throwDeferred();
   const names: (string | null)[] = new Array<string | null>(p.nVar + 1).fill(null);
   for (let i = 1; i <= p.nVar; i++) names[i] = p.paramNames[i] ?? null;
@@ -76,6 +77,7 @@ function parseExpressionAt(sql: string): Expr {
   if (p.t === TK.EOF) throw new SqliteError('incomplete input', 'SQLITE_ERROR');
   const e = parseExpr(p);
   if (p.t !== TK.EOF) p.syntaxError();
+  p.throwPending();
   p.throwDeferred();
   return e;
 }

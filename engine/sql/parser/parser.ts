@@ -38,6 +38,8 @@ export class Parser {
   private readonly paramSlots = new Map<string, number>();
 
   private deferred: string | null = null;
+  /** An error SQLite raises when a rule is reduced: reported once a valid next token arrives. */
+  private pending: string | null = null;
   depth = 0;
   /** True while parsing a trigger body (changes INDEXED BY errors). */
   inTrigger = false;
@@ -96,6 +98,7 @@ export class Parser {
   }
 
   advance(): void {
+    if (this.pending !== null) this.error(this.pending);
     this.prevEnd = this.ends[this.i];
     this.i++;
     this.fill(0);
@@ -140,6 +143,20 @@ export class Parser {
 
   error(message: string): never {
     throw new SqliteError(message, 'SQLITE_ERROR');
+  }
+
+  /**
+   * Records an error that SQLite raises when it reduces a grammar rule. LALR reduces on a valid
+   * lookahead only, so a syntax error at the next token wins; the error is thrown when the next
+   * token is consumed or the statement ends.
+   */
+  reduceError(message: string): void {
+    if (this.pending === null) this.pending = message;
+  }
+
+  /** Throws a pending reduce-time error (at the end of a statement). */
+  throwPending(): void {
+    if (this.pending !== null) this.error(this.pending);
   }
 
   /** Records an error SQLite raises after parsing; only the first is kept. */
@@ -232,7 +249,8 @@ export class Parser {
       const digits = z.slice(1);
       const i = digits.length > 12 ? Infinity : Number(digits);
       if (!(i >= 1 && i <= MAX_VARIABLE_NUMBER)) {
-        this.error(`variable number must be between ?1 and ?${MAX_VARIABLE_NUMBER}`);
+        this.reduceError(`variable number must be between ?1 and ?${MAX_VARIABLE_NUMBER}`);
+        return 0;
       }
       x = i;
       if (x > this.nVar) this.nVar = x;
@@ -249,7 +267,7 @@ export class Parser {
         this.paramNames[x] = z;
       }
     }
-    if (x > MAX_VARIABLE_NUMBER) this.error('too many SQL variables');
+    if (x > MAX_VARIABLE_NUMBER) this.reduceError('too many SQL variables');
     return x;
   }
 

@@ -81,12 +81,12 @@ export function parseSelectNoWith(p: Parser, start: number, withClause: WithClau
     const q = parts[i];
     if (q.orderBy !== null || q.limit !== null) {
       const opName = ops[i] === 'UNION ALL' ? 'UNION ALL' : ops[i];
-      p.error(`${q.orderBy !== null ? 'ORDER BY' : 'LIMIT'} clause should come after ${opName} not before`);
+      p.reduceError(`${q.orderBy !== null ? 'ORDER BY' : 'LIMIT'} clause should come after ${opName} not before`);
     }
   }
   const last = parts[parts.length - 1];
   if (parts.length > MAX_COMPOUND_SELECT && last.body.kind !== 'Values') {
-    p.error('too many terms in compound SELECT');
+    p.reduceError('too many terms in compound SELECT');
   }
   return {
     kind: 'Select',
@@ -149,7 +149,7 @@ function parseValues(p: Parser): ValuesBody {
     p.expect(TK.LP);
     const row = parseExprList(p);
     p.expect(TK.RP);
-    if (rows.length > 0 && row.length !== rows[0].length) p.error('all VALUES must have the same number of terms');
+    if (rows.length > 0 && row.length !== rows[0].length) p.reduceError('all VALUES must have the same number of terms');
     rows.push(row);
   } while (p.accept(TK.COMMA));
   return { kind: 'Values', rows };
@@ -200,9 +200,7 @@ export function parseFromList(p: Parser): FromItem {
     else if (p.accept(TK.USING)) using = p.idlist();
     if (left === null) {
       if (on !== null || using !== null) {
-        // SQLite reports this when the FROM term is reduced, i.e. only on a valid next token
-        if (!FROM_TERM_FOLLOW.has(p.t)) p.syntaxError();
-        p.error(`a JOIN clause is required before ${onUsingTok === TK.ON ? 'ON' : 'USING'}`);
+        p.reduceError(`a JOIN clause is required before ${onUsingTok === TK.ON ? 'ON' : 'USING'}`);
       }
       left = item;
     } else {
@@ -224,12 +222,6 @@ export function parseFromList(p: Parser): FromItem {
     } else return left;
   }
 }
-
-/** Tokens that may follow a FROM term (where its reduction happens). */
-const FROM_TERM_FOLLOW = new Set<number>([
-  TK.COMMA, TK.JOIN, TK.JOIN_KW, TK.WHERE, TK.GROUP, TK.HAVING, TK.WINDOW, TK.ORDER, TK.LIMIT, TK.RP,
-  TK.SEMI, TK.EOF, TK.UNION, TK.INTERSECT, TK.EXCEPT, TK.ON, TK.RETURNING,
-]);
 
 const JT_INNER = 1;
 const JT_CROSS = 2;
@@ -268,7 +260,7 @@ function parseJoinKeywords(p: Parser): { joinType: JoinType; natural: boolean } 
     jt |= code;
   }
   if ((jt & (JT_INNER | JT_OUTER)) === (JT_INNER | JT_OUTER) || (jt & JT_ERROR) !== 0 || (jt & (JT_OUTER | JT_LEFT | JT_RIGHT)) === JT_OUTER) {
-    p.error(`unknown join type: ${words.join(' ')}`);
+    p.reduceError(`unknown join type: ${words.join(' ')}`);
   }
   const natural = (jt & JT_NATURAL) !== 0;
   let joinType: JoinType;
@@ -426,7 +418,7 @@ export function parseEidList(p: Parser): string[] {
       p.advance();
       extra = true;
     }
-    if (extra) p.error(`syntax error after column name "${raw}"`);
+    if (extra) p.reduceError(`syntax error after column name "${raw}"`);
     out.push(name);
   } while (p.accept(TK.COMMA));
   p.expect(TK.RP);

@@ -55,7 +55,7 @@ function parseFrame(p: Parser): FrameSpec {
   const s = start.kind;
   const e = end.kind;
   if ((s === 'CurrentRow' && e === 'Preceding') || (s === 'Following' && (e === 'Preceding' || e === 'CurrentRow'))) {
-    p.error('unsupported frame specification');
+    p.reduceError('unsupported frame specification');
   }
   return { units, start, end, exclude };
 }

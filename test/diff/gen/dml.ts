@@ -15,6 +15,8 @@ export class DmlGen {
   private savepoints = 0;
   inTransaction = false;
   readonly views: ScopeItem[] = [];
+  /** Schema-model change of the last DDL statement, applied only if SQLite accepted it. */
+  pendingModelChange: (() => void) | undefined;
 
   constructor(
     private readonly r: Prng,
@@ -31,7 +33,7 @@ export class DmlGen {
       [1, () => this.insertSelect()],
       [5, () => this.update()],
       [3, () => this.del()],
-      [1, () => this.ddl()],
+      [this.inTransaction ? 0 : 1, () => this.ddl()],
       [1, () => this.transaction()],
     ])();
   }
@@ -80,7 +82,7 @@ export class DmlGen {
     const r = this.r;
     const t = r.pick(this.tables);
     const cols = t.columns.map((c) => c.name);
-    const target = r.pick(t.uniqueKeys.length > 0 ? t.uniqueKeys : [[cols[0]]]);
+    const target = t.uniqueKeys.length > 0 ? r.pick(t.uniqueKeys) : [];
     const scope: Scope = { items: [{ alias: t.name, columns: cols }, { alias: 'excluded', columns: cols }] };
     const nonKey = cols.filter((c) => !target.includes(c));
     const action = (): string => {
@@ -89,8 +91,8 @@ export class DmlGen {
       const set = r.chance(0.5) ? `${c} = excluded.${c}` : `${c} = ${this.g.expr(scope, 1)}`;
       return `DO UPDATE SET ${set}${r.chance(0.3) ? ` WHERE ${this.g.predicate(scope, 1)}` : ''}`;
     };
-    let clauses = ` ON CONFLICT (${target.join(', ')}) ${action()}`;
-    if (r.chance(0.2)) clauses += ' ON CONFLICT DO NOTHING';
+    let clauses = target.length > 0 ? ` ON CONFLICT (${target.join(', ')}) ${action()}` : ' ON CONFLICT DO NOTHING';
+    if (target.length > 0 && r.chance(0.2)) clauses += ' ON CONFLICT DO NOTHING';
     return `INSERT INTO ${t.name} (${cols.join(', ')}) VALUES ${this.rows(t, cols, r.int(1, 2))}${clauses}${this.returning(t)}`;
   }
 
@@ -121,7 +123,7 @@ export class DmlGen {
       const fromScope: Scope = { items: [...scope.items, { alias: 'f', columns: other.columns.map((c) => c.name) }] };
       return `UPDATE ${or}${t.name} SET ${sets.join(', ')} FROM ${other.name} AS f WHERE ${this.g.predicate(fromScope, 1)}${this.returning(t)}`;
     }
-    return `UPDATE ${or}${t.name} SET ${sets.join(', ')}${where}${limit}${this.returning(t)}`;
+    return `UPDATE ${or}${t.name} SET ${sets.join(', ')}${where}${this.returning(t)}${limit}`;
   }
 
   private del(): string {
@@ -129,7 +131,7 @@ export class DmlGen {
     const t = r.pick(this.tables);
     const where = ` WHERE ${this.g.predicate(this.scopeOf(t), 1)}`;
     const limit = r.chance(0.15) ? ` ORDER BY ${t.orderKey.join(', ')} LIMIT ${r.int(1, 3)}` : '';
-    return `DELETE FROM ${t.name}${where}${limit}${this.returning(t)}`;
+    return `DELETE FROM ${t.name}${where}${this.returning(t)}${limit}`;
   }
 
   private ddl(): string {
@@ -144,7 +146,7 @@ export class DmlGen {
           const decl = r.pick(t.strict ? ['INTEGER', 'TEXT', 'ANY'] : ['INTEGER', 'TEXT', 'REAL', '', 'NUMERIC']);
           const col = { name, decl, affinity: 'BLOB' as const, notNull: false, unique: false, ipk: false };
           const def = r.chance(0.5) ? ` DEFAULT ${literalFor(r, col, false)}` : '';
-          t.columns.push(col);
+          this.pendingModelChange = () => t.columns.push(col);
           return `ALTER TABLE ${t.name} ADD COLUMN ${name}${decl ? ` ${decl}` : ''}${def}`;
         },
       ],
@@ -153,7 +155,7 @@ export class DmlGen {
         () => {
           const name = `v${this.viewCounter++}`;
           const inner = this.q.simpleSelectAliased(r.int(1, 3));
-          this.views.push({ alias: name, columns: inner.names });
+          this.pendingModelChange = () => this.views.push({ alias: name, columns: inner.names });
           return `CREATE VIEW ${name} AS ${inner.sql}`;
         },
       ],

@@ -60,7 +60,7 @@ export class ExprGen {
     const d = depth - 1;
     return r.weighted<() => string>([
       [5, () => `(${this.expr(scope, d)} ${r.pick(ARITH)} ${this.expr(scope, d)})`],
-      [1, () => `(${r.pick(['-', '+', '~', 'NOT '])}${this.expr(scope, d)})`],
+      [1, () => `(${r.pick(['- ', '+ ', '~ ', 'NOT '])}${this.expr(scope, d)})`],
       [4, () => this.func(scope, d)],
       [2, () => `CAST(${this.expr(scope, d)} AS ${r.pick(CASTS)})`],
       [2, () => this.caseExpr(scope, d)],

@@ -254,7 +254,7 @@ export class QueryGen {
 
   recursive(): string {
     const r = this.r;
-    const start = r.int(-2, 3);
+    const start = r.int(0, 3);
     const stop = start + r.int(0, 15);
     const step = r.pick(['n + 1', 'n + 2', 'n * 2 + 1']);
     const body = `SELECT ${start} UNION ${r.chance(0.5) ? 'ALL ' : ''}SELECT ${step} FROM r WHERE n < ${stop}`;

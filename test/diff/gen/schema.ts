@@ -146,9 +146,11 @@ export function generateTable(r: Prng, name: string): { table: TableModel; ddl: 
     const pk = columns.filter((c) => !c.ipk).slice(0, k).map((c) => c.name);
     defs.push(`PRIMARY KEY (${pk.join(', ')})`);
     uniqueKeys.push(pk);
-    if (pk.length === 1) {
-      const c = columns.find((x) => x.name === pk[0]);
-      if (c) c.unique = true;
+    for (const name of pk) {
+      const c = columns.find((x) => x.name === name);
+      if (!c) continue;
+      if (pk.length === 1) c.unique = true;
+      if (keyStyle === 'without') c.notNull = true;
     }
     if (keyStyle === 'without') suffix = ' WITHOUT ROWID';
   }

@@ -79,7 +79,17 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
     text = storedSql('TABLE', sql, stmt.start, stmt.end);
   }
   // validates the definition now (errors at prepare, as in SQLite)
-  buildTable(def, text, 0);
+  const { table: draft } = buildTable(def, text, 0);
+  for (const c of def.columns) {
+    for (const k of c.constraints) if (k.kind === 'Generated') checkDeterministic(cx, k.expr);
+  }
+  // CHECK constraints and generated columns are resolved now: unknown names fail CREATE TABLE
+  {
+    const slot = cx.rt.allocSlot();
+    const scope = new Scope([bindTableSource(cx, draft, draft.name, slot)], null, { correlated: false, depth: 0 });
+    for (const c of draft.checks) compileExpr(cx, c.expr, scope);
+    for (const c of draft.columns) if (c.generated) compileExpr(cx, c.generated.expr, scope);
+  }
   const asPlan = plan;
   return () => {
     const tx = conn.ensureWriteTxn();
@@ -116,6 +126,25 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
 import { applyAffinity } from '../../semantics/affinity.js';
 function applyCol(v: SqlValue, a: Affinity): SqlValue {
   return applyAffinity(v, a);
+}
+
+const DATE_FUNCTIONS = new Set(['date', 'time', 'datetime', 'julianday', 'unixepoch', 'strftime', 'timediff']);
+
+/** Generated columns may only use deterministic functions (date/time functions are checked when run). */
+function checkDeterministic(cx: CompileCtx, e: import('../../ast.js').Expr): void {
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as { kind?: string; name?: string; args?: unknown[] };
+    if (o.kind === 'Function' && typeof o.name === 'string') {
+      const def = cx.functions.scalar(o.name, o.args?.length ?? 0);
+      if (def && !def.deterministic && !DATE_FUNCTIONS.has(o.name.toLowerCase())) {
+        throw sqliteError('non-deterministic functions prohibited in generated columns');
+      }
+    }
+    for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
+  };
+  visit(e);
 }
 
 export function createIndex(cx: CompileCtx, conn: Connection, stmt: CreateIndexStmt, sql: string): () => void {
@@ -221,6 +250,23 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
   return () => {
     const tx = conn.ensureWriteTxn();
     insertSchemaRow(tx, { type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
+    bumpSchemaCookie(tx);
+    conn.schemaChanged();
+  };
+}
+
+export function createVirtualTable(cx: CompileCtx, conn: Connection, stmt: import('../../ast.js').CreateVirtualTableStmt, sql: string): () => void {
+  if (cx.schema.objectType(stmt.name)) {
+    if (stmt.ifNotExists) return () => {};
+    throw sqliteError(`table ${stmt.name} already exists`);
+  }
+  if (!cx.functions.hasModule(stmt.module)) throw sqliteError(`no such module: ${stmt.module}`);
+  // instantiate now: a module that rejects its arguments fails CREATE VIRTUAL TABLE
+  cx.functions.virtualTable(stmt.name, stmt.module, stmt.args);
+  const text = storedSql('VIRTUAL TABLE', sql, stmt.start, stmt.end);
+  return () => {
+    const tx = conn.ensureWriteTxn();
+    insertSchemaRow(tx, { type: 'table', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
     bumpSchemaCookie(tx);
     conn.schemaChanged();
   };

@@ -17,6 +17,14 @@ export function compileDrop(cx: CompileCtx, conn: Connection, stmt: DropStmt): (
   switch (kind) {
     case 'TABLE': {
       const t = cx.schema.table(stmt.name);
+      if (!t && cx.schema.virtualTables.has(lname)) {
+        return () => {
+          const tx = conn.ensureWriteTxn();
+          deleteSchemaRows(tx, (r) => r.type === 'table' && r.name.toLowerCase() === lname);
+          bumpSchemaCookie(tx);
+          conn.schemaChanged();
+        };
+      }
       if (!t) {
         if (stmt.ifExists) return () => {};
         if (cx.schema.views.has(lname)) throw sqliteError(`use DROP VIEW to delete view ${stmt.name}`);

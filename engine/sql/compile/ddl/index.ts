@@ -7,7 +7,7 @@ import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
 import type { RunPlan } from '../statement.js';
 import { compileAlter } from './alter.js';
-import { createIndex, createTable, createTrigger, createView } from './create.js';
+import { createIndex, createTable, createTrigger, createView, createVirtualTable } from './create.js';
 import { compileDrop } from './drop.js';
 import { compileVacuum } from './vacuum.js';
 
@@ -34,7 +34,8 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
       fn = createTrigger(cx, conn, stmt, src);
       break;
     case 'CreateVirtualTable':
-      throw sqliteError(`no such module: ${stmt.module}`);
+      fn = createVirtualTable(cx, conn, stmt, src);
+      break;
     case 'Drop':
       fn = compileDrop(cx, conn, stmt);
       break;

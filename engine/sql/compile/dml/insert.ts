@@ -13,6 +13,7 @@ import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
+import { bindCtes } from '../cte.js';
 import { compileReturning, evalRow, pseudoTable, targetTable } from './common.js';
 import { TableWriter, type UpsertHandler } from './writer.js';
 import { sameExpr } from '../terms.js';
@@ -22,6 +23,16 @@ import { applyAffinity } from '../../semantics/affinity.js';
 const ROWID = new Set(['rowid', 'oid', '_rowid_']);
 
 export function compileInsert(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null = null): RunPlan {
+  // WITH before the statement: the CTEs are visible while its parts compile
+  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
+  try {
+    return compileInsertBody(cx, conn, stmt, outer);
+  } finally {
+    cx.ctes.length -= pushed;
+  }
+}
+
+function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null = null): RunPlan {
   cx.writes = true;
   const table = targetTable(cx, stmt.table, stmt.schema);
   const writer = new TableWriter(cx, conn, table, stmt.alias);

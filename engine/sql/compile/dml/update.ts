@@ -14,11 +14,22 @@ import { bindFrom, type FromEntry } from '../from.js';
 import { planJoins } from '../join-plan.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
+import { bindCtes } from '../cte.js';
 import { compileReturning, evalRow, targetTable } from './common.js';
 import { compileSets } from './insert.js';
 import { TableWriter } from './writer.js';
 
 export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
+  // WITH before the statement: the CTEs are visible while its parts compile
+  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
+  try {
+    return compileUpdateBody(cx, conn, stmt, outer);
+  } finally {
+    cx.ctes.length -= pushed;
+  }
+}
+
+function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
   cx.writes = true;
   const table = targetTable(cx, stmt.table.name, stmt.table.schema);
   const writer = new TableWriter(cx, conn, table, stmt.table.alias);

@@ -1,0 +1,58 @@
+// Crash-test worker: runs random transactions on a database with synchronous FULL and prints
+// "C <txn>" after each commit() returns (acknowledged). Killed with SIGKILL by the parent.
+//   node child.mjs <compiled storage index.js> <db path> <seed>
+// Transaction T inserts group T: rows T*1000+k (k < n) with record [T, n, k, payload] (some
+// payloads overflow), and deletes group T-5 entirely. sqlite_schema row for table g on page 2.
+import { createRequire } from 'node:module';
+
+const [, , entry, file, seedArg] = process.argv;
+const require = createRequire(import.meta.url);
+const { openStorage } = require(entry);
+
+let seed = Number(seedArg) >>> 0;
+const rnd = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const st = openStorage(file, { readonly: false, fileMustExist: false, pageSize: 1024 });
+st.synchronous = 2;
+st.walAutocheckpoint = 20 + Math.floor(rnd() * 100);
+let root = 2;
+{
+  const schema = st.read().openTable(1);
+  if (schema.count() === 0) {
+    const tx = st.beginWrite();
+    root = tx.createTree('table');
+    tx.openTable(1).insert(1, ['table', 'g', 'g', root, 'CREATE TABLE g(t, n, k, p)']);
+    tx.header.schemaCookie++;
+    tx.commit();
+  } else root = Number(schema.get(1)[3]);
+}
+const max = Number(st.read().openTable(root).maxRowid());
+let T = Math.floor(max / 1000) + 1;
+process.stdout.write(`S ${T}\n`);
+for (;;) {
+  const tx = st.beginWrite();
+  const t = tx.openTable(root);
+  const n = 1 + Math.floor(rnd() * 40);
+  for (let k = 0; k < n; k++) {
+    const big = rnd() < 0.05;
+    t.insert(T * 1000 + k, [T, n, k, big ? 'B'.repeat(2000 + Math.floor(rnd() * 5000)) : 'p' + rnd()]);
+  }
+  const s = T - 5;
+  if (s > 0) for (let k = 0; k < 1000; k++) if (!t.delete(s * 1000 + k)) break;
+  if (rnd() < 0.1) {
+    const sp = tx.savepoint();
+    t.insert(T * 1000 + 999, [T, -1, -1, 'rolled back']);
+    tx.rollbackTo(sp);
+    tx.release(sp);
+  }
+  tx.commit();
+  process.stdout.write(`C ${T}\n`);
+  if (rnd() < 0.05) st.checkpoint(rnd() < 0.5 ? 'PASSIVE' : 'TRUNCATE');
+  T++;
+}
