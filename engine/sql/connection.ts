@@ -274,9 +274,15 @@ export class Connection implements Session, ExecHost {
       }
       return r;
     } catch (e) {
-      if (autocommit || !this.wtx) {
+      const flags = e as { rollback?: boolean; fail?: boolean };
+      if (flags.rollback) {
+        // ON CONFLICT ROLLBACK / RAISE(ROLLBACK): the whole transaction goes
         this.rollbackNow();
-      } else if (e instanceof SqliteError && e.code === 'SQLITE_CONSTRAINT_TRIGGER_ROLLBACK') {
+      } else if (flags.fail && this.wtx) {
+        // ON CONFLICT FAIL: changes the statement made before the failing row stay
+        w.release(token);
+        if (autocommit) this.commitNow();
+      } else if (autocommit || !this.wtx) {
         this.rollbackNow();
       } else {
         w.rollbackTo(token);

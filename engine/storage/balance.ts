@@ -46,32 +46,34 @@ function splitRoot(w: PageWriter, root: BtPage, append: boolean): void {
   splitChild(w, c.pgno, r.pgno, 0, append);
 }
 
-/** Splits child `pgno` (at children[idx] of `parentPgno`) into as many pages as needed. */
+/**
+ * Splits child `pgno` (at children[idx] of `parentPgno`) into as many pages as needed: the
+ * first group stays on the page (truncated in place), the others go to new pages.
+ */
 function splitChild(w: PageWriter, pgno: number, parentPgno: number, idx: number, append: boolean): void {
   const parent = w.writable(parentPgno);
   const pw = w.writable(pgno);
   const cap = pw.capacity(w.geom);
   const skip = pw.type === PT_TABLE_LEAF ? 0 : 1;
-  const src = pw.clone();
-  const bounds = partition(src, cap, skip, append);
+  const bounds = partition(pw, cap, skip, append);
+  const n = pw.n;
   const groups: BtPage[] = [pw];
-  pw.reset();
-  let start = 0;
-  for (let g = 0; g <= bounds.length; g++) {
-    const end = g < bounds.length ? bounds[g] : src.n;
-    const page = g === 0 ? pw : w.newBtPage(src.type);
-    page.appendRange(src, start, end, true);
+  for (let g = 0; g < bounds.length; g++) {
+    const end = g + 1 < bounds.length ? bounds[g + 1] : n;
+    const page = w.newBtPage(pw.type);
+    page.appendRange(pw, bounds[g] + skip, end, true);
     page.recomputeUsed();
-    if (g > 0) groups.push(page);
-    start = end + skip;
+    groups.push(page);
   }
   for (let g = 0; g < bounds.length; g++) {
     const at = idx + g;
-    if (skip === 0) insertKeyCell(parent, at, src.keys[bounds[g] - 1]);
-    else insertCellFrom(parent, at, src, bounds[g]);
+    if (skip === 0) insertKeyCell(parent, at, pw.keys[bounds[g] - 1]);
+    else insertCellFrom(parent, at, pw, bounds[g]);
     parent.children.splice(at + 1, 0, groups[g + 1].pgno);
     parent.children[at] = groups[g].pgno;
   }
+  pw.truncate(bounds[0]);
+  pw.recomputeUsed();
 }
 
 /** Inserts a table-interior divider key at `at` (children handled by the caller). */

@@ -64,7 +64,30 @@ export class DbHeader implements HeaderFields {
   }
 
   clone(): DbHeader {
-    return Object.assign(new DbHeader(), this);
+    return new DbHeader().copyFrom(this);
+  }
+
+  /** Copies every field of `h` into this header (explicitly: this runs at every savepoint). */
+  copyFrom(h: DbHeader): this {
+    this.pageSize = h.pageSize;
+    this.writeVersion = h.writeVersion;
+    this.readVersion = h.readVersion;
+    this.reserved = h.reserved;
+    this.changeCounter = h.changeCounter;
+    this.pageCount = h.pageCount;
+    this.freelistTrunk = h.freelistTrunk;
+    this.freelistCount = h.freelistCount;
+    this.schemaCookie = h.schemaCookie;
+    this.schemaFormat = h.schemaFormat;
+    this.defaultCacheSize = h.defaultCacheSize;
+    this.autoVacuum = h.autoVacuum;
+    this.textEncoding = h.textEncoding;
+    this.userVersion = h.userVersion;
+    this.incrementalVacuum = h.incrementalVacuum;
+    this.applicationId = h.applicationId;
+    this.versionValidFor = h.versionValidFor;
+    this.sqliteVersion = h.sqliteVersion;
+    return this;
   }
 
   /** Writes the 100 header bytes at `buf[off]`. */

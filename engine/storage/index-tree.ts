@@ -15,9 +15,10 @@ import { IndexCursorImpl } from './index-cursor.js';
 import { compareKeys } from './keycompare.js';
 import { cellRecord, freeOverflow, writeOverflow } from './overflow.js';
 import { BtPage, PT_INDEX_INTERIOR, PT_INDEX_LEAF } from './page.js';
-import { encodeRecord } from './record.js';
+import { encodeRecordShared, recordSize, sharedOffset } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { clearTree } from './table-tree.js';
+import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 
 export function checkIndexPage(p: BtPage): void {
   if (p.type !== PT_INDEX_LEAF && p.type !== PT_INDEX_INTERIOR) throw corrupt(`page ${p.pgno}: not an index b-tree page`);
@@ -94,28 +95,30 @@ export class IndexTreeImpl implements IndexTree {
 
   insert(key: readonly SqlValue[]): void {
     const w = this.writer();
-    const payload = encodeRecord(key, w.fmt4);
+    const buf = encodeRecordShared(key, w.fmt4);
+    const off = sharedOffset.n;
+    const nPay = recordSize();
     const pgnos: number[] = [];
     const idxs: number[] = [];
     const { pos, exact, rightmost } = this.find(w, key, pgnos, idxs);
     const depth = pgnos.length - 1;
-    const p = w.writable(pgnos[depth]);
-    const nPay = payload.length;
+    const p = w.cellWritable(pgnos[depth]);
     const nLoc = w.geom.localSize(nPay, false);
+    w.noteCell(exact ? U_CELL_REPLACED : U_CELL_INSERTED, p, pos);
     if (exact) {
       p.used -= p.cellSize(pos);
       freeOverflow(w, p, pos);
-      p.bufs[pos] = payload;
-      p.offs[pos] = 0;
+      p.bufs[pos] = buf;
+      p.offs[pos] = off;
       p.nLoc[pos] = nLoc;
       p.nPay[pos] = nPay;
-      p.ovfl[pos] = writeOverflow(w, payload, nLoc);
+      p.ovfl[pos] = writeOverflow(w, buf, off, nPay, nLoc);
       p.recs[pos] = undefined;
       p.used += p.cellSize(pos);
     } else {
-      const ovfl = writeOverflow(w, payload, nLoc);
-      p.bufs.splice(pos, 0, payload);
-      p.offs.splice(pos, 0, 0);
+      const ovfl = writeOverflow(w, buf, off, nPay, nLoc);
+      p.bufs.splice(pos, 0, buf);
+      p.offs.splice(pos, 0, off);
       p.nLoc.splice(pos, 0, nLoc);
       p.nPay.splice(pos, 0, nPay);
       p.ovfl.splice(pos, 0, ovfl);
@@ -134,9 +137,11 @@ export class IndexTreeImpl implements IndexTree {
     const { pos, exact } = this.find(w, key, pgnos, idxs);
     if (!exact) return false;
     let depth = pgnos.length - 1;
-    const p = w.writable(pgnos[depth]);
+    const leafHit = w.page(pgnos[depth]).leaf;
+    const p = leafHit ? w.cellWritable(pgnos[depth]) : w.writable(pgnos[depth]);
+    if (leafHit) w.noteCell(U_CELL_REMOVED, p, pos);
     freeOverflow(w, p, pos);
-    if (p.leaf) {
+    if (leafHit) {
       p.removeCell(pos);
     } else {
       // Replace with the predecessor: the last entry of the subtree children[pos].

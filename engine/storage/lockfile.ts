@@ -5,9 +5,9 @@
  * ('wx'), so exactly one process can create it. A process that finds it:
  *   - owner pid alive (process.kill(pid, 0) succeeds or fails with EPERM): SQLITE_BUSY, naming
  *     the pid and server mode;
- *   - owner pid dead (ESRCH), unreadable or empty content, or our own pid without a live engine
- *     instance in this process (a leftover of a crashed instance): the lock is stale; it is
- *     removed and creation retried once.
+ *   - owner pid dead (ESRCH), unreadable, empty or torn content (no final newline), or our own
+ *     pid without a live engine instance in this process (a leftover of a crashed instance):
+ *     the lock is stale; it is removed and creation retried once.
  * The owner removes it on its final close. Read-only opens take the lock as well (our cached
  * pages would otherwise go stale under another process's log); when the directory is not
  * writable (EACCES, EROFS) a read-only open proceeds without it, since no process can then
@@ -75,7 +75,10 @@ export class LockFile {
       const b = Buffer.alloc(32);
       const n = readFully(f, b, 0, 32, 0);
       f.close();
-      const pid = Number.parseInt(b.toString('latin1', 0, n).trim(), 10);
+      // Only a complete record counts: a torn write ("63" of "6312\n") must not name a live
+      // unrelated process.
+      const m = /^(\d+)\n$/.exec(b.toString('latin1', 0, n));
+      const pid = m ? Number(m[1]) : NaN;
       return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
     } catch {
       return undefined;

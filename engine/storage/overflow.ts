@@ -48,11 +48,10 @@ export function cellRecord(src: PageSource, p: BtPage, i: number): SqlValue[] {
 }
 
 /**
- * Writes the part of `payload` beyond the local size to a new overflow chain; returns the first
- * overflow page (0 when the payload fits locally).
+ * Writes the part of the payload `buf[base, base + n)` beyond the local size to a new overflow
+ * chain; returns the first overflow page (0 when the payload fits locally).
  */
-export function writeOverflow(w: PageWriter, payload: Buffer, nLoc: number): number {
-  const n = payload.length;
+export function writeOverflow(w: PageWriter, buf: Buffer, base: number, n: number, nLoc: number): number {
   if (nLoc >= n) return 0;
   const per = w.geom.usable - 4;
   const count = Math.ceil((n - nLoc) / per);
@@ -63,7 +62,7 @@ export function writeOverflow(w: PageWriter, payload: Buffer, nLoc: number): num
     const b = pages[k].bytes;
     b.writeUInt32BE(k + 1 < count ? pages[k + 1].pgno : 0, 0);
     const take = Math.min(per, n - off);
-    payload.copy(b, 4, off, off + take);
+    buf.copy(b, 4, base + off, base + off + take);
     if (4 + take < b.length) b.fill(0, 4 + take);
     off += take;
   }

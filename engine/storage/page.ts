@@ -74,6 +74,8 @@ export class RawPage {
   readonly kind = 1 as const;
   accessed = false;
   durable = false;
+  /** Undo bookkeeping of the owning write transaction (undo.ts invariant 2). */
+  spEpoch = 0;
   constructor(
     readonly pgno: number,
     public bytes: Buffer,
@@ -90,6 +92,8 @@ export class BtPage {
   readonly kind = 0 as const;
   accessed = false;
   durable = false;
+  /** Undo bookkeeping of the owning write transaction (undo.ts invariant 2). */
+  spEpoch = 0;
   n = 0;
   used = 0;
   leaf: boolean;
@@ -193,6 +197,21 @@ export class BtPage {
     this.nPay = [];
     this.ovfl = [];
     this.recs = [];
+  }
+
+  /** Keeps cells [0, k) (and, for interior pages, children [0, k]). */
+  truncate(k: number): void {
+    if (this.intKey) this.keys.length = k;
+    if (this.type !== PT_TABLE_INTERIOR) {
+      this.bufs.length = k;
+      this.offs.length = k;
+      this.nLoc.length = k;
+      this.nPay.length = k;
+      this.ovfl.length = k;
+      this.recs.length = k;
+    }
+    if (!this.leaf) this.children.length = k + 1;
+    this.n = k;
   }
 
   /** Appends cells [from, to) of `src` (and, for interior pages, children [from, to]). */

@@ -76,35 +76,134 @@ export function utf8Length(s: string): number {
   return len;
 }
 
-const typesScratch: number[] = [];
+let typesScratch = new Float64Array(64);
+let measuredHdrSize = 0;
+let measuredSize = 0;
 
-/** Encodes a row as a record into a new Buffer. */
-export function encodeRecord(values: readonly SqlValue[], fmt4 = true): Buffer {
+/** Size in bytes of the record last encoded by encodeRecord or encodeRecordShared. */
+export function recordSize(): number {
+  return measuredSize;
+}
+
+/** Serial types of `values` into typesScratch; returns the record size (header size in measuredHdrSize). */
+function measure(values: readonly SqlValue[], fmt4: boolean): number {
   const n = values.length;
   let hdr = 0;
   let body = 0;
+  if (n > typesScratch.length) typesScratch = new Float64Array(n * 2);
   const types = typesScratch;
-  types.length = n;
   for (let i = 0; i < n; i++) {
-    const t = serialType(values[i], fmt4);
+    const v = values[i];
+    let t: number;
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      t = intSerialType(v, fmt4);
+      body += SIZE_OF_SMALL[t];
+      hdr++;
+    } else {
+      t = serialType(v, fmt4);
+      hdr += t < 128 ? 1 : varintLen(t);
+      body += t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
+    }
     types[i] = t;
-    hdr += t < 128 ? 1 : varintLen(t);
-    body += serialTypeSize(t);
   }
   // header size includes its own varint
   let self = 1;
   while (varintLen(hdr + self) > self) self++;
-  const hdrSize = hdr + self;
-  const buf = Buffer.allocUnsafe(hdrSize + body);
-  let h = putVarint(buf, 0, hdrSize);
-  let b = hdrSize;
+  measuredHdrSize = hdr + self;
+  return (measuredSize = hdr + self + body);
+}
+
+/** Writes the record measured last into buf[off, off + size). */
+function writeRecord(values: readonly SqlValue[], buf: Buffer, off: number, size: number): void {
+  const n = values.length;
+  const types = typesScratch;
+  const hdrSize = measuredHdrSize;
+  let h = off + putVarint(buf, off, hdrSize);
+  let b = off + hdrSize;
   for (let i = 0; i < n; i++) {
     const t = types[i];
-    h += t < 128 ? ((buf[h] = t), 1) : putVarint(buf, h, t);
+    if (t < 128) buf[h++] = t;
+    else h += putVarint(buf, h, t);
     b = writeValue(buf, b, t, values[i]);
   }
-  if (h !== hdrSize || b !== buf.length) throw new Error('heliosdb-lite internal error: record size mismatch');
+  if (h !== off + hdrSize || b !== off + size) throw new Error('heliosdb-lite internal error: record size mismatch');
+}
+
+/** Encodes a row as a record into a new Buffer. */
+export function encodeRecord(values: readonly SqlValue[], fmt4 = true): Buffer {
+  const size = measure(values, fmt4);
+  const buf = Buffer.allocUnsafe(size);
+  writeRecord(values, buf, 0, size);
   return buf;
+}
+
+/**
+ * Record bytes of new cells live in shared append-only chunks (an arena) instead of one Buffer
+ * per cell: no per-row Buffer object, and a page refers to a few chunks. Bytes in a chunk are
+ * never modified once written. A chunk stays alive while a cell refers to it; file databases
+ * move cells onto page images at commit (encodePage with rebase), which releases the chunks.
+ */
+const ARENA_CHUNK = 32768;
+let arena: Buffer = Buffer.allocUnsafeSlow(ARENA_CHUNK);
+let arenaPos = 0;
+/** Offset of the record returned by the last encodeRecordShared call. */
+export const sharedOffset = { n: 0 };
+
+/** Encodes a record into an arena chunk (or, when large, its own buffer); the offset is in `sharedOffset.n`. */
+export function encodeRecordShared(values: readonly SqlValue[], fmt4: boolean): Buffer {
+  const size = measure(values, fmt4);
+  if (size > ARENA_CHUNK >>> 3) {
+    const own = Buffer.allocUnsafeSlow(size);
+    writeRecord(values, own, 0, size);
+    sharedOffset.n = 0;
+    return own;
+  }
+  if (arenaPos + size > ARENA_CHUNK) {
+    arena = Buffer.allocUnsafeSlow(ARENA_CHUNK);
+    arenaPos = 0;
+  }
+  const buf = arena;
+  const off = arenaPos;
+  arenaPos += size;
+  writeRecord(values, buf, off, size);
+  sharedOffset.n = off;
+  return buf;
+}
+
+const f64 = new Float64Array(1);
+const f64b = new Uint8Array(f64.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function writeDouble(buf: Buffer, off: number, d: number): void {
+  f64[0] = d;
+  if (littleEndian) {
+    buf[off] = f64b[7];
+    buf[off + 1] = f64b[6];
+    buf[off + 2] = f64b[5];
+    buf[off + 3] = f64b[4];
+    buf[off + 4] = f64b[3];
+    buf[off + 5] = f64b[2];
+    buf[off + 6] = f64b[1];
+    buf[off + 7] = f64b[0];
+  } else {
+    for (let i = 0; i < 8; i++) buf[off + i] = f64b[i];
+  }
+}
+
+function readDouble(buf: Buffer, o: number): number {
+  if (littleEndian) {
+    f64b[7] = buf[o];
+    f64b[6] = buf[o + 1];
+    f64b[5] = buf[o + 2];
+    f64b[4] = buf[o + 3];
+    f64b[3] = buf[o + 4];
+    f64b[2] = buf[o + 5];
+    f64b[1] = buf[o + 6];
+    f64b[0] = buf[o + 7];
+  } else {
+    for (let i = 0; i < 8; i++) f64b[i] = buf[o + i];
+  }
+  return f64[0];
 }
 
 function writeValue(buf: Buffer, off: number, t: number, v: SqlValue): number {
@@ -125,14 +224,24 @@ function writeValue(buf: Buffer, off: number, t: number, v: SqlValue): number {
       buf[off + 1] = ((v as number) >> 8) & 0xff;
       buf[off + 2] = (v as number) & 0xff;
       return off + 3;
-    case 4:
-      buf.writeInt32BE(v as number, off);
+    case 4: {
+      const x = v as number;
+      buf[off] = (x >> 24) & 0xff;
+      buf[off + 1] = (x >> 16) & 0xff;
+      buf[off + 2] = (x >> 8) & 0xff;
+      buf[off + 3] = x & 0xff;
       return off + 4;
+    }
     case 5: {
       const x = v as number;
       const hi = Math.floor(x / TWO32);
-      buf.writeInt16BE(hi, off);
-      buf.writeUInt32BE(x - hi * TWO32, off + 2);
+      const lo = x - hi * TWO32;
+      buf[off] = (hi >> 8) & 0xff;
+      buf[off + 1] = hi & 0xff;
+      buf[off + 2] = (lo >>> 24) & 0xff;
+      buf[off + 3] = (lo >>> 16) & 0xff;
+      buf[off + 4] = (lo >>> 8) & 0xff;
+      buf[off + 5] = lo & 0xff;
       return off + 6;
     }
     case 6:
@@ -145,14 +254,15 @@ function writeValue(buf: Buffer, off: number, t: number, v: SqlValue): number {
       }
       return off + 8;
     case 7:
-      buf.writeDoubleBE(v instanceof Real ? v.value : (v as number), off);
+      writeDouble(buf, off, v instanceof Real ? v.value : (v as number));
       return off + 8;
     default:
       if (t & 1) {
         const s = v as string;
         const len = (t - 13) >>> 1;
         if (len === s.length) {
-          for (let i = 0; i < len; i++) buf[off + i] = s.charCodeAt(i);
+          if (len < 32) for (let i = 0; i < len; i++) buf[off + i] = s.charCodeAt(i);
+          else buf.write(s, off, len, 'latin1');
         } else buf.write(s, off, len, 'utf8');
         return off + len;
       } else {
@@ -214,7 +324,7 @@ function readValue(buf: Buffer, o: number, t: number): SqlValue {
       return (BigInt(hi) << 32n) + BigInt(lo);
     }
     case 7: {
-      const d = buf.readDoubleBE(o);
+      const d = readDouble(buf, o);
       if (d !== d) return null;
       if (Number.isSafeInteger(d)) return new Real(d);
       return d;

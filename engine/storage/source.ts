@@ -6,6 +6,7 @@
  * compare it to re-seek.
  */
 import type { BtPage, Geometry, RawPage } from './page.js';
+import type { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 
 export interface PageSource {
   readonly geom: Geometry;
@@ -22,7 +23,12 @@ export interface PageSource {
 }
 
 export interface PageWriter extends PageSource {
+  /** A private copy of the page, changed wholesale (the undo log keeps its previous state). */
   writable(pgno: number): BtPage;
+  /** A private copy of a leaf for one cell-level change, logged first with `noteCell`. */
+  cellWritable(pgno: number): BtPage;
+  /** Logs (for savepoints) a change of cell `pos` of a page from `cellWritable`, before it is made. */
+  noteCell(kind: typeof U_CELL_INSERTED | typeof U_CELL_REPLACED | typeof U_CELL_REMOVED, p: BtPage, pos: number): void;
   writableRaw(pgno: number): RawPage;
   newBtPage(type: number): BtPage;
   newRawPage(): RawPage;

@@ -10,9 +10,10 @@ import { balance } from './balance.js';
 import { corrupt } from './errors.js';
 import { cellRecord, freeOverflow, writeOverflow } from './overflow.js';
 import { BtPage, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
-import { encodeRecord } from './record.js';
+import { encodeRecordShared, recordSize, sharedOffset } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
+import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 import { collectTreePages } from './tree-walk.js';
 
 /** Rowids are canonical (bigint only outside the safe range) so that === and < compare values. */
@@ -105,55 +106,66 @@ export class TableTreeImpl implements TableTree {
     return w;
   }
 
+  /** Path scratch for insert/delete (pgnos[L], idxs[L] per level; see balance.ts). */
+  private readonly pgnos: number[] = [];
+  private readonly idxs: number[] = [];
+
   insert(rowid: Rowid, record: readonly SqlValue[]): void {
     const w = this.writer();
-    rowid = canonicalRowid(rowid);
-    const payload = encodeRecord(record, w.fmt4);
-    const pgnos: number[] = [];
-    const idxs: number[] = [];
+    if (typeof rowid !== 'number' || !Number.isSafeInteger(rowid)) rowid = canonicalRowid(rowid);
+    const buf = encodeRecordShared(record, w.fmt4);
+    const off = sharedOffset.n;
+    const nPay = recordSize();
+    this.insertPayload(w, rowid, buf, off, nPay);
+  }
+
+  private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number): void {
+    const pgnos = this.pgnos;
+    const idxs = this.idxs;
     let p = w.page(this.root);
     let rightmost = true;
     let depth = 0;
     while (p.type === PT_TABLE_INTERIOR) {
       const i = lowerBound(p.keys, p.n, rowid);
-      pgnos.push(p.pgno);
-      idxs.push(i);
+      pgnos[depth] = p.pgno;
+      idxs[depth] = i;
       if (i !== p.n) rightmost = false;
       p = w.page(p.children[i]);
       if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
     }
     if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
-    const pos = lowerBound(p.keys, p.n, rowid);
-    const exact = pos < p.n && p.keys[pos] === rowid;
-    const leaf = w.writable(p.pgno);
-    pgnos.push(leaf.pgno);
-    idxs.push(pos);
-    const nPay = payload.length;
-    const nLoc = w.geom.localSize(nPay, true);
+    const n0 = p.n;
+    const pos = n0 === 0 || p.keys[n0 - 1] < rowid ? n0 : lowerBound(p.keys, n0, rowid);
+    const exact = pos < n0 && p.keys[pos] === rowid;
+    const leaf = w.cellWritable(p.pgno);
+    pgnos[depth] = leaf.pgno;
+    idxs[depth] = pos;
+    const nLoc = nPay <= w.geom.maxLocalTable ? nPay : w.geom.localSize(nPay, true);
+    w.noteCell(exact ? U_CELL_REPLACED : U_CELL_INSERTED, leaf, pos);
     if (exact) {
       leaf.used -= leaf.cellSize(pos);
       freeOverflow(w, leaf, pos);
-      leaf.bufs[pos] = payload;
-      leaf.offs[pos] = 0;
+      leaf.bufs[pos] = buf;
+      leaf.offs[pos] = off;
       leaf.nLoc[pos] = nLoc;
       leaf.nPay[pos] = nPay;
-      leaf.ovfl[pos] = writeOverflow(w, payload, nLoc);
+      leaf.ovfl[pos] = nLoc < nPay ? writeOverflow(w, buf, off, nPay, nLoc) : 0;
       leaf.recs[pos] = undefined;
       leaf.used += leaf.cellSize(pos);
     } else {
-      const ovfl = writeOverflow(w, payload, nLoc);
+      const ovfl = nLoc < nPay ? writeOverflow(w, buf, off, nPay, nLoc) : 0;
       if (pos === leaf.n) {
         leaf.keys.push(rowid);
-        leaf.bufs.push(payload);
-        leaf.offs.push(0);
+        leaf.bufs.push(buf);
+        leaf.offs.push(off);
         leaf.nLoc.push(nLoc);
         leaf.nPay.push(nPay);
         leaf.ovfl.push(ovfl);
         leaf.recs.push(undefined);
       } else {
         leaf.keys.splice(pos, 0, rowid);
-        leaf.bufs.splice(pos, 0, payload);
-        leaf.offs.splice(pos, 0, 0);
+        leaf.bufs.splice(pos, 0, buf);
+        leaf.offs.splice(pos, 0, off);
         leaf.nLoc.splice(pos, 0, nLoc);
         leaf.nPay.splice(pos, 0, nPay);
         leaf.ovfl.splice(pos, 0, ovfl);
@@ -183,7 +195,8 @@ export class TableTreeImpl implements TableTree {
     if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
     const pos = lowerBound(p.keys, p.n, rowid);
     if (pos >= p.n || p.keys[pos] !== rowid) return false;
-    const leaf = w.writable(p.pgno);
+    const leaf = w.cellWritable(p.pgno);
+    w.noteCell(U_CELL_REMOVED, leaf, pos);
     freeOverflow(w, leaf, pos);
     leaf.removeCell(pos);
     pgnos.push(leaf.pgno);

@@ -11,10 +11,12 @@
  * Invariants:
  *  1. `dirty` holds every page the transaction changed; pages in the shared cache are never
  *     modified, so ReadViews never see uncommitted data.
- *  2. For each open savepoint, `undo` holds, for every page first changed after it was taken,
- *     the page's previous private version (a clone) or null when the page was not dirty yet;
- *     `header` holds the header as of the savepoint. Rolling back to savepoint k applies the undo
- *     maps from the newest down to k.
+ *  2. While a savepoint is open, every change to the transaction's pages is in the undo log
+ *     (undo.ts): cell-level entries for single-cell inserts, overwrites and removals on leaves,
+ *     page entries (the previous private version, or null when the page was not dirty) for
+ *     everything else. A savepoint is the log height plus the header as of the savepoint;
+ *     rolling back to it undoes the entries above that height, releasing it only forgets it.
+ *     With no savepoint open nothing is logged (rollback() discards the whole dirty set).
  *  3. Free pages follow SQLite's freelist format: trunk pages [u32 next trunk][u32 leaf count]
  *     [u32 leaf page numbers...]; at most usable/4 - 8 leaves per trunk (SQLite's limit).
  *     Freed leaf pages are not rewritten (their old content is garbage).
@@ -23,31 +25,46 @@ import { SqliteError } from '../common/errors.js';
 import type { IndexTree, KeyInfo, TableTree, WriteTxn } from './api.js';
 import type { StorageCore } from './core.js';
 import { corrupt } from './errors.js';
-import type { DbHeader } from './header.js';
+import { DbHeader } from './header.js';
 import { IndexTreeImpl } from './index-tree.js';
 import { BtPage, type Geometry, PT_INDEX_LEAF, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage } from './page.js';
 import type { PageWriter } from './source.js';
 import { TableTreeImpl } from './table-tree.js';
 import { collectTreePages } from './tree-walk.js';
 import { freeOverflow } from './overflow.js';
+import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED, UndoLog, type UndoTarget } from './undo.js';
 
 interface Savepoint {
-  undo: Map<number, Page | null>;
+  /** Undo log height when taken. */
+  mark: number;
+  /** Unique while it is the innermost savepoint; pages flagged with it are captured (undo.ts). */
+  epoch: number;
+  /** Header as of the savepoint. */
   header: DbHeader;
+}
+
+let epochCounter = 0;
+function nextEpoch(): number {
+  return ++epochCounter;
 }
 
 export function pendingBytePage(pageSize: number): number {
   return Math.floor(0x40000000 / pageSize) + 1;
 }
 
-export class WriteTxnImpl implements WriteTxn, PageWriter {
+export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   readonly header: DbHeader;
   readonly dirty = new Map<number, Page>();
   readonly freedLeaves = new Set<number>();
   readonly genBox = { v: 0 };
   readonly geom: Geometry;
   readonly fmt4: boolean;
-  private sps: Savepoint[] = [];
+  /** Savepoint records, reused; the first `spCount` are open. */
+  private readonly sps: Savepoint[] = [];
+  private spCount = 0;
+  /** Epoch of the innermost open savepoint (0 when none is open). */
+  private epoch = 0;
+  readonly undo = new UndoLog();
   open = true;
 
   constructor(readonly core: StorageCore) {
@@ -85,49 +102,91 @@ export class WriteTxnImpl implements WriteTxn, PageWriter {
     return this.core.rawBytes(pgno);
   }
 
-  private noteUndo(pgno: number): void {
-    const n = this.sps.length;
-    if (n === 0) return;
-    const top = this.sps[n - 1];
-    if (top.undo.has(pgno)) return;
-    const cur = this.dirty.get(pgno);
-    top.undo.set(pgno, cur === undefined ? null : cur.clone());
+  /**
+   * Before page `pgno` (currently `cur` in the dirty set, or not dirty) is replaced or changed
+   * wholesale: logs its state unless already captured at the innermost savepoint. The caller
+   * then flags the resulting page with `this.epoch` (undo.ts invariant 2).
+   */
+  private capture(pgno: number, cur: Page | undefined): void {
+    if (cur === undefined) this.undo.page(pgno, null);
+    else if (cur.spEpoch !== this.epoch) this.undo.page(pgno, cur.clone());
   }
 
   writable(pgno: number): BtPage {
     this.check();
     this.genBox.v++;
-    if (this.sps.length) this.noteUndo(pgno);
     const d = this.dirty.get(pgno);
     if (d !== undefined) {
+      if (this.spCount !== 0 && d.spEpoch !== this.epoch) {
+        this.undo.page(pgno, d.clone());
+        d.spEpoch = this.epoch;
+      }
       if (d.kind === 0) return d;
       const p = decodePage(d.bytes, pgno, this.geom, this.header.pageCount);
+      p.spEpoch = d.spEpoch;
       this.dirty.set(pgno, p);
       return p;
     }
     const p = this.page(pgno).clone();
+    if (this.spCount !== 0) {
+      this.undo.page(pgno, null);
+      p.spEpoch = this.epoch;
+    }
     this.dirty.set(pgno, p);
     return p;
+  }
+
+  /**
+   * A writable B-tree page for a cell-level change, which the caller logs with `noteCell`
+   * before making it. Unlike `writable`, an already private page is not copied for the undo log.
+   */
+  cellWritable(pgno: number): BtPage {
+    const d = this.dirty.get(pgno);
+    if (d !== undefined && d.kind === 0 && this.open) {
+      this.genBox.v++;
+      return d;
+    }
+    return this.writable(pgno);
+  }
+
+  /** Logs a cell-level change of `p` (from `cellWritable`) that is about to be made. */
+  noteCell(kind: typeof U_CELL_INSERTED | typeof U_CELL_REPLACED | typeof U_CELL_REMOVED, p: BtPage, pos: number): void {
+    if (this.spCount === 0 || p.spEpoch === this.epoch) return;
+    if (kind === U_CELL_INSERTED) this.undo.cellInserted(p.pgno, pos);
+    else this.undo.cellSaved(kind, p, pos);
   }
 
   writableRaw(pgno: number): RawPage {
     this.check();
     this.genBox.v++;
-    if (this.sps.length) this.noteUndo(pgno);
     const d = this.dirty.get(pgno);
-    if (d !== undefined && d.kind === 1) return d;
+    if (d !== undefined && d.kind === 1) {
+      if (this.spCount !== 0 && d.spEpoch !== this.epoch) {
+        this.undo.page(pgno, d.clone());
+        d.spEpoch = this.epoch;
+      }
+      return d;
+    }
     const bytes = Buffer.allocUnsafeSlow(this.geom.pageSize);
     this.raw(pgno).copy(bytes);
     const r = new RawPage(pgno, bytes);
+    if (this.spCount !== 0) {
+      this.capture(pgno, d);
+      r.spEpoch = this.epoch;
+    }
     this.dirty.set(pgno, r);
     return r;
   }
 
   private put(p: Page): void {
     this.genBox.v++;
-    if (this.sps.length) this.noteUndo(p.pgno);
-    this.freedLeaves.delete(p.pgno);
-    this.dirty.set(p.pgno, p);
+    const pgno = p.pgno;
+    if (this.spCount !== 0) {
+      this.capture(pgno, this.dirty.get(pgno));
+      p.spEpoch = this.epoch;
+    }
+    if (this.freedLeaves.delete(pgno) && this.spCount !== 0) this.undo.freed(pgno, false);
+    this.dirty.set(pgno, p);
   }
 
   newBtPage(type: number): BtPage {
@@ -187,12 +246,16 @@ export class WriteTxnImpl implements WriteTxn, PageWriter {
         t.bytes.writeUInt32BE(pgno, 8 + 4 * k);
         t.bytes.writeUInt32BE(k + 1, 4);
         h.freelistCount++;
-        if (this.dirty.has(pgno)) {
+        const d = this.dirty.get(pgno);
+        if (d !== undefined) {
           this.genBox.v++;
-          if (this.sps.length) this.noteUndo(pgno);
+          if (this.spCount !== 0) this.capture(pgno, d);
           this.dirty.delete(pgno);
         }
-        this.freedLeaves.add(pgno);
+        if (!this.freedLeaves.has(pgno)) {
+          this.freedLeaves.add(pgno);
+          if (this.spCount !== 0) this.undo.freed(pgno, true);
+        }
         return;
       }
     }
@@ -229,38 +292,37 @@ export class WriteTxnImpl implements WriteTxn, PageWriter {
 
   savepoint(): number {
     this.check();
-    this.sps.push({ undo: new Map(), header: this.header.clone() });
-    return this.sps.length;
+    const k = this.spCount++;
+    let sp = this.sps[k];
+    if (sp === undefined) this.sps[k] = sp = { mark: 0, epoch: 0, header: new DbHeader() };
+    sp.mark = this.undo.length;
+    sp.epoch = this.epoch = nextEpoch();
+    sp.header.copyFrom(this.header);
+    return this.spCount;
   }
 
   rollbackTo(token: number): void {
     this.check();
-    if (token < 1 || token > this.sps.length) throw new SqliteError('no such savepoint', 'SQLITE_MISUSE');
-    for (let k = this.sps.length - 1; k >= token - 1; k--) {
-      const sp = this.sps[k];
-      for (const [pgno, pre] of sp.undo) {
-        if (pre === null) this.dirty.delete(pgno);
-        else this.dirty.set(pgno, pre);
-      }
-    }
-    Object.assign(this.header, this.sps[token - 1].header);
-    this.sps.length = token;
-    this.sps[token - 1] = { undo: new Map(), header: this.header.clone() };
+    if (token < 1 || token > this.spCount) throw new SqliteError('no such savepoint', 'SQLITE_MISUSE');
+    const sp = this.sps[token - 1];
+    this.undo.rollbackTo(sp.mark, this);
+    this.header.copyFrom(sp.header);
+    this.spCount = token;
+    sp.epoch = this.epoch = nextEpoch();
     this.genBox.v++;
   }
 
   release(token: number): void {
     this.check();
-    if (token < 1 || token > this.sps.length) throw new SqliteError('no such savepoint', 'SQLITE_MISUSE');
+    if (token < 1 || token > this.spCount) throw new SqliteError('no such savepoint', 'SQLITE_MISUSE');
+    this.spCount = token - 1;
     if (token === 1) {
-      this.sps.length = 0;
+      this.undo.truncate(0);
+      this.epoch = 0;
       return;
     }
-    const parent = this.sps[token - 2];
-    for (let k = token - 1; k < this.sps.length; k++) {
-      for (const [pgno, pre] of this.sps[k].undo) if (!parent.undo.has(pgno)) parent.undo.set(pgno, pre);
-    }
-    this.sps.length = token - 1;
+    // Pages flagged for the released savepoint are not captured for its parent (undo.ts, 2).
+    this.sps[token - 2].epoch = this.epoch = nextEpoch();
   }
 
   commit(): void {
@@ -277,7 +339,8 @@ export class WriteTxnImpl implements WriteTxn, PageWriter {
   close(): void {
     this.open = false;
     this.dirty.clear();
-    this.sps.length = 0;
+    this.spCount = 0;
+    this.undo.truncate(0);
     this.genBox.v++;
   }
 }

@@ -26,10 +26,10 @@ async function check(seed: number, count: number): Promise<void> {
   const report = runGenerated(engine, { seed, count });
   console.log(`[diff generator] engine=${engine.name} ${formatGeneratorReport(report)}`);
   if (report.divergences.length > 0) console.log(report.divergences.join('\n\n'));
+  expect(report.divergences, report.divergences.join('\n\n')).toEqual([]);
   expect(report.statements).toBe(count);
   // Nondeterministic statements are not judged; keep them rare so the run keeps its power.
   expect(report.nondeterministic).toBeLessThan(Math.max(10, count / 50));
-  expect(report.divergences, report.divergences.join('\n\n')).toEqual([]);
 }
 
 describe('generated statements agree with SQLite', () => {

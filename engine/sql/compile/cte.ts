@@ -14,6 +14,7 @@ import type { Ev, RowSource } from '../exec/runtime.js';
 import type { CompileCtx, QueryPlan } from './context.js';
 import { compileExpr } from './expr.js';
 import { Scope } from './scope.js';
+import { collectAggregates } from './aggregate.js';
 
 function referencesName(body: SelectBody, name: string): boolean {
   const n = name.toLowerCase();
@@ -128,6 +129,11 @@ function compileRecursive(cx: CompileCtx, cte: CommonTableExpr, outer: Scope | n
     throw sqliteError(`circular reference: ${cte.name}`);
   }
   // initial part: everything left of the last compound operator
+  if (body.right.kind === 'SelectCore') {
+    const r = body.right;
+    const aggs = collectAggregates(cx, [...r.columns.map((c) => (c.kind === 'Expr' ? c.expr : null)), r.having]);
+    if (r.groupBy || aggs.length) throw sqliteError('recursive aggregate queries not supported');
+  }
   // While compiling the initial part, a reference to the CTE itself is an error.
   const blocker = {
     name: cte.name,

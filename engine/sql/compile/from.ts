@@ -120,6 +120,10 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
         let plan: QueryPlan;
         try {
           plan = cx.compileSelect(view.select, null);
+        } catch (e) {
+          // inside a view, SQLite names tables with their schema
+          if (e instanceof Error && /^no such table: (?!main\.)/.test(e.message)) e.message = e.message.replace('no such table: ', 'no such table: main.');
+          throw e;
         } finally {
           cx.ctes.push(...saved);
         }

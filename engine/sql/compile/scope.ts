@@ -57,6 +57,8 @@ export interface ScopeSource {
   readonly byName: ReadonlyMap<string, number>;
   /** Null row for outer joins. */
   readonly nullRow: readonly SqlValue[];
+  /** Columns are found only when qualified with the source name (excluded.x, NEW.x, OLD.x). */
+  qualifiedOnly?: boolean;
 }
 
 export function makeSource(
@@ -158,7 +160,7 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
   let hitSource: ScopeSource | null = null;
   for (const src of s.sources) {
     if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
-    if (ltable === null && src.merged.has(lname)) continue;
+    if (ltable === null && (src.merged.has(lname) || src.qualifiedOnly)) continue;
     const ci = src.byName.get(lname);
     if (ci !== undefined) {
       if (hit && hitSource !== src) throw sqliteError(`ambiguous column name: ${table ? `${table}.` : ''}${name}`);

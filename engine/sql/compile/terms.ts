@@ -21,7 +21,7 @@ export function sourceOfColumn(sources: readonly ScopeSource[], table: string | 
   const ltable = table?.toLowerCase() ?? null;
   for (const src of sources) {
     if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
-    if (ltable === null && src.merged.has(lname)) continue;
+    if (ltable === null && (src.merged.has(lname) || src.qualifiedOnly)) continue;
     const ci = src.byName.get(lname);
     if (ci !== undefined) return { src, index: ci };
   }

@@ -85,6 +85,8 @@ export function anyLiteral(r: Prng): string {
 
 /** A literal that usually suits the column's affinity (and always does for STRICT tables). */
 export function literalFor(r: Prng, col: ColumnModel, strict: boolean): string {
+  // Keep rowids away from the maximum: past it SQLite picks random rowids.
+  if (col.ipk) return r.chance(0.3) ? 'NULL' : String(r.int(1, 60));
   if (!col.notNull && r.chance(0.12)) return 'NULL';
   const typed = strict || r.chance(0.75);
   if (!typed) return anyLiteral(r);

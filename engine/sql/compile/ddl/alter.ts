@@ -46,7 +46,12 @@ function editTokens(sql: string, match: (name: string, i: number, toks: { text: 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const quoted = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
+/** SQLite checks ALTER TABLE when it runs, not when it is prepared. */
 export function compileAlter(cx: CompileCtx, conn: Connection, stmt: AlterTableStmt): () => void {
+  return () => alterNow(cx, conn, stmt)();
+}
+
+function alterNow(cx: CompileCtx, conn: Connection, stmt: AlterTableStmt): () => void {
   const table = cx.schema.table(stmt.table);
   if (!table) throw sqliteError(`no such table: ${stmt.schema ? `${stmt.schema}.` : ''}${stmt.table}`);
   if (table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`table ${table.name} may not be altered`);
@@ -107,7 +112,7 @@ function renameTableInSql(sql: string, old: string, newName: string): string {
 function renameColumn(cx: CompileCtx, conn: Connection, table: TableSchema, oldName: string, newName: string, stmt: AlterTableStmt): () => void {
   const ci = table.columnIndex.get(oldName.toLowerCase());
   if (ci === undefined) throw sqliteError(`no such column: "${oldName}"`);
-  if (table.columnIndex.has(newName.toLowerCase()) && !eq(oldName, newName)) throw sqliteError(`duplicate column name: ${newName}`);
+  if (table.columnIndex.has(newName.toLowerCase()) && !eq(oldName, newName)) throw sqliteError(`error in table ${table.name} after rename: duplicate column name: ${newName}`);
   // Whether the new name was written quoted in the ALTER statement decides quoting.
   const newQuoted = /"|`|\[/.test(stmt.action.kind === 'RenameColumn' ? '' : '') || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName) || keywordCheck(newName);
   const tname = table.name;

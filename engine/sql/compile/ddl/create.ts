@@ -220,10 +220,7 @@ export function createView(cx: CompileCtx, conn: Connection, stmt: CreateViewStm
   if (stmt.temp) throw sqliteError('TEMP views are not supported yet by heliosdb-lite');
   if (exists(cx, stmt.name, 'view') && stmt.ifNotExists) return () => {};
   checkName(cx, stmt.name, 'view');
-  const plan = cx.compileSelect(stmt.select, null);
-  if (stmt.columns && stmt.columns.length !== plan.columns.length) {
-    throw sqliteError(`expected ${stmt.columns.length} columns for '${stmt.name}' but got ${plan.columns.length}`);
-  }
+  // SQLite does not resolve the view's SELECT until it is used
   const text = storedSql('VIEW', sql, stmt.start, stmt.end);
   return () => {
     const tx = conn.ensureWriteTxn();
@@ -242,7 +239,7 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
   const table = cx.schema.table(stmt.table);
   const view = cx.schema.views.get(stmt.table.toLowerCase());
   if (!table && !view) throw sqliteError(`no such table: main.${stmt.table}`);
-  if (view && stmt.timing !== 'INSTEAD OF') throw sqliteError(`cannot create ${stmt.timing} trigger on view: main.${stmt.table}`);
+  if (view && stmt.timing !== 'INSTEAD OF') throw sqliteError(`cannot create ${stmt.timing} trigger on view: ${stmt.table}`);
   if (table && stmt.timing === 'INSTEAD OF') throw sqliteError(`cannot create INSTEAD OF trigger on table: ${stmt.table}`);
   if (table && table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError('cannot create trigger on system table');
   const text = storedSql('TRIGGER', sql, stmt.start, stmt.end);

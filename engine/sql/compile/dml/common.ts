@@ -74,5 +74,7 @@ export function pseudoTable(cx: CompileCtx, table: TableSchema, name: string): S
     origin: null,
     hidden: false,
   }));
-  return makeSource(slot, name, null, cols, () => rt.rowids[slot], table.columns.length);
+  const src = makeSource(slot, name, null, cols, () => rt.rowids[slot], table.columns.length);
+  src.qualifiedOnly = true;
+  return src;
 }

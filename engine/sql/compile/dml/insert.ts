@@ -40,7 +40,9 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
 
   // Target columns: -1 = the rowid
   let targets: number[];
-  if (stmt.columns) {
+  if (!stmt.source) {
+    targets = []; // DEFAULT VALUES
+  } else if (stmt.columns) {
     targets = stmt.columns.map((name) => {
       const ci = table.columnIndex.get(name.toLowerCase());
       if (ci !== undefined) {
@@ -256,7 +258,7 @@ export function compileSets(cx: CompileCtx, sets: readonly SetClause[], scope: S
     const v = s.value;
     let items: Ev[];
     if (v.kind === 'RowValue') {
-      if (v.items.length !== cols.length) throw sqliteError(`${v.items.length} columns assigned ${cols.length} values`);
+      if (v.items.length !== cols.length) throw sqliteError(`${cols.length} columns assigned ${v.items.length} values`);
       items = v.items.map((x) => compileExpr(cx, x, scope).ev);
     } else if (v.kind === 'Subquery') {
       const plan = cx.compileSelect(v.select, scope);

@@ -73,7 +73,9 @@ export class Triggers {
         origin: null,
         hidden: false,
       }));
-      return makeSource(slot, name, null, cols, t.withoutRowid ? null : () => rt.rowids[slot], t.columns.length);
+      const src = makeSource(slot, name, null, cols, t.withoutRowid ? null : () => rt.rowids[slot], t.columns.length);
+      src.qualifiedOnly = true;
+      return src;
     };
     const scope = new Scope([pseudo(this.newSlot, 'new'), pseudo(this.oldSlot, 'old')], null, { correlated: false, depth: 0 });
     const savedTrigger = cx.trigger;
@@ -138,6 +140,8 @@ export class Triggers {
       if (trig.when && !toBool(trig.when())) continue;
       active.add(trig.schema);
       const savedChanges = this.conn.changes;
+      // last_insert_rowid() reverts when the trigger program ends
+      const savedRowid = this.conn.lastInsertRowid;
       try {
         for (const step of trig.program) {
           step.run();
@@ -159,6 +163,7 @@ export class Triggers {
       } finally {
         active.delete(trig.schema);
         this.conn.changes = savedChanges;
+        this.conn.lastInsertRowid = savedRowid;
       }
     }
   }

@@ -114,12 +114,32 @@ export class TableWriter {
     };
   }
 
+  /** Trees opened on the current write transaction (re-opened when the transaction changes). */
+  private view: unknown = null;
+  private tableTree: TableTree | null = null;
+  private indexTrees: (IndexTree | null)[] = [];
+
   private tree(): TableTree {
-    return this.cx.rt.host.writeView().openTable(this.table.root);
+    const v = this.cx.rt.host.writeView();
+    if (v !== this.view || this.tableTree === null) {
+      this.view = v;
+      this.indexTrees = [];
+      this.tableTree = v.openTable(this.table.root);
+    }
+    return this.tableTree;
   }
 
   private indexTree(w: IndexWriter): IndexTree {
-    return this.cx.rt.host.writeView().openIndex(w.schema.root, w.keyInfo);
+    const v = this.cx.rt.host.writeView();
+    if (v !== this.view) {
+      this.view = v;
+      this.tableTree = null;
+      this.indexTrees = [];
+    }
+    const i = this.indexes.indexOf(w);
+    let t = this.indexTrees[i];
+    if (!t) t = this.indexTrees[i] = v.openIndex(w.schema.root, w.keyInfo);
+    return t;
   }
 
   /** Stored record for vals (rowid alias stored as NULL; VIRTUAL generated columns omitted). */
@@ -254,14 +274,18 @@ export class TableWriter {
       if (this.triggers.has('BEFORE', 'INSERT')) {
         this.triggers.fire('BEFORE', 'INSERT', null, vals, rowid ?? -1);
       }
-      if (!t.withoutRowid && rowid === null) rowid = this.nextRowid();
+      let generated = false;
+      if (!t.withoutRowid && rowid === null) {
+        rowid = this.nextRowid();
+        generated = true;
+      }
       if (t.rowidAlias >= 0) vals[t.rowidAlias] = rowid;
       this.computeGenerated(vals, rowid);
       this.checkNotNull(vals, orAction);
       this.position(vals, rowid);
       this.checkChecks(orAction);
       // PRIMARY KEY / rowid conflicts
-      if (!t.withoutRowid) {
+      if (!t.withoutRowid && !generated) {
         const existing = this.tree().get(rowid!);
         if (existing !== undefined) {
           const up = upserts.find((u) => u.covers('rowid'));
@@ -436,6 +460,32 @@ export class TableWriter {
     return key;
   }
 
+  /**
+   * In-place update of a rowid-table row whose rowid does not change: the record is
+   * overwritten and only index entries whose key changed are replaced.
+   */
+  private rewrite(oldVals: readonly SqlValue[], newVals: readonly SqlValue[], rowid: Rowid): void {
+    const rt = this.cx.rt;
+    const slot = this.rowidSlot;
+    const oldRec = this.toRecord(oldVals);
+    const newRec = this.toRecord(newVals);
+    for (const w of this.indexes) {
+      rt.rows[slot] = oldRec;
+      rt.rowids[slot] = rowid;
+      const wasIn = !w.partial || toBool(w.partial());
+      const oldKey = wasIn ? this.fullKey(w, oldVals, rowid) : null;
+      rt.rows[slot] = newRec;
+      const isIn = !w.partial || toBool(w.partial());
+      const newKey = isIn ? this.fullKey(w, newVals, rowid) : null;
+      if (oldKey && newKey && sameKey(oldKey, newKey)) continue;
+      if (oldKey) this.indexTree(w).delete(oldKey);
+      if (newKey) this.indexTree(w).insert(newKey);
+    }
+    rt.rows[slot] = newRec;
+    rt.rowids[slot] = rowid;
+    this.tree().insert(rowid, newRec);
+  }
+
   private unwrite(vals: readonly SqlValue[], rowid: Rowid | null): void {
     const rt = this.cx.rt;
     rt.rows[this.rowidSlot] = this.toRecord(vals);
@@ -498,8 +548,11 @@ export class TableWriter {
       if (this.checkUnique(newVals, oldRowid, selfPk, orAction, [])) return false;
       this.fks.checkChild(newVals, oldVals);
       this.fks.parentUpdating(oldVals, newVals);
-      this.unwrite(oldVals, oldRowid);
-      this.write(newVals, newRowid);
+      if (!t.withoutRowid && newRowid === oldRowid) this.rewrite(oldVals, newVals, oldRowid!);
+      else {
+        this.unwrite(oldVals, oldRowid);
+        this.write(newVals, newRowid);
+      }
       this.fks.childDeleted(oldVals);
       this.fks.parentInserted(newVals);
       if (t.autoincrement && newRowid !== null) this.updateSequence(newRowid);
@@ -511,6 +564,20 @@ export class TableWriter {
       throw e;
     }
   }
+}
+
+/** Exact equality of stored keys (same storage class and bytes, not collation equality). */
+function sameKey(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x instanceof Real && y instanceof Real && Object.is(x.value, y.value)) continue;
+    if (x instanceof Uint8Array && y instanceof Uint8Array && x.length === y.length && x.every((v, k) => v === y[k])) continue;
+    return false;
+  }
+  return true;
 }
 
 function normalize(v: bigint): Rowid {

@@ -1,0 +1,187 @@
+/**
+ * The undo log of a write transaction: what savepoints roll back.
+ *
+ * One stack of entries per transaction; a savepoint is a mark (the stack height when it was
+ * taken). Rolling back to a savepoint applies the entries above its mark newest first; releasing
+ * a savepoint only forgets the mark (the entries now belong to the enclosing savepoint). Entries:
+ *
+ *   PAGE          the transaction's private version of page P is about to be replaced or changed
+ *                 wholesale (balance, clear, free, allocate): `ref` is the previous private page
+ *                 (a clone, or the page itself when it leaves the dirty set) or null when P was
+ *                 not dirty. Undo: put it back in the dirty set (or remove P from it).
+ *   CELL_INSERTED a cell was inserted at `pos` of B-tree page P.  Undo: remove cell `pos`.
+ *   CELL_REPLACED cell `pos` of P was overwritten; the old cell's fields are saved.
+ *                 Undo: restore them.
+ *   CELL_REMOVED  cell `pos` of P was removed; its fields are saved. Undo: insert it back.
+ *   FREED         page P was added to the transaction's freed-leaf set. Undo: delete it.
+ *   UNFREED       page P was taken back out of the freed-leaf set. Undo: add it.
+ *
+ * Cell entries make a statement savepoint cost a few array stores when a statement changes one
+ * or two cells, instead of a clone of every page it touches. Numbers live in one Float64Array
+ * (stride NUM) and references, for the entries that have some, in one array (stride REF), so
+ * logging allocates nothing but the amortised growth of those two arrays.
+ *
+ * Invariants:
+ *  1. Cell entries for P are applied to the page that is in the dirty set for P at undo time;
+ *     because entries are undone newest first, that page then has exactly the content it had
+ *     right after the logged operation (a later PAGE entry for P has already been undone).
+ *  2. A page object whose `spEpoch` equals the epoch of the innermost open savepoint has a PAGE
+ *     entry above that savepoint's mark, so further changes to it need no entry until another
+ *     savepoint is taken, released or rolled back (each of which assigns fresh epochs).
+ */
+import type { Rowid } from './api.js';
+import { type BtPage, type Page } from './page.js';
+
+export const U_PAGE = 0;
+export const U_CELL_INSERTED = 1;
+export const U_CELL_REPLACED = 2;
+export const U_CELL_REMOVED = 3;
+export const U_FREED = 4;
+export const U_UNFREED = 5;
+
+const NUM = 8; // kind, pgno, pos, off, nLoc, nPay, ovfl, index of the entry's refs
+const REF = 3; // page | buf, rec, key (only entries that hold references have them)
+
+/** What undoing an entry acts on (the write transaction). */
+export interface UndoTarget {
+  readonly dirty: Map<number, Page>;
+  readonly freedLeaves: Set<number>;
+}
+
+export class UndoLog {
+  private nums = new Float64Array(NUM * 256);
+  private refs: unknown[] = [];
+  length = 0;
+
+  private refCount = 0;
+
+  private slot(kind: number, pgno: number, pos: number): number {
+    const k = this.length++;
+    let nums = this.nums;
+    if ((k + 1) * NUM > nums.length) {
+      const grown = new Float64Array(nums.length * 2);
+      grown.set(nums);
+      this.nums = nums = grown;
+    }
+    const o = k * NUM;
+    nums[o] = kind;
+    nums[o + 1] = pgno;
+    nums[o + 2] = pos;
+    nums[o + 7] = this.refCount;
+    return k;
+  }
+
+  private setRefs(a: unknown, b: unknown, c: unknown): void {
+    const r = this.refs;
+    const o = this.refCount;
+    this.refCount = o + REF;
+    if (o === r.length) {
+      r.push(a, b, c);
+    } else {
+      r[o] = a;
+      r[o + 1] = b;
+      r[o + 2] = c;
+    }
+  }
+
+  page(pgno: number, prev: Page | null): void {
+    this.slot(U_PAGE, pgno, 0);
+    this.setRefs(prev, undefined, undefined);
+  }
+
+  cellInserted(pgno: number, pos: number): void {
+    this.slot(U_CELL_INSERTED, pgno, pos);
+  }
+
+  /** Saves cell `pos` of `p` before it is overwritten (kind U_CELL_REPLACED) or removed (U_CELL_REMOVED). */
+  cellSaved(kind: number, p: BtPage, pos: number): void {
+    const k = this.slot(kind, p.pgno, pos);
+    const nums = this.nums;
+    const o = k * NUM;
+    if (p.type !== 5) {
+      nums[o + 3] = p.offs[pos];
+      nums[o + 4] = p.nLoc[pos];
+      nums[o + 5] = p.nPay[pos];
+      nums[o + 6] = p.ovfl[pos];
+      this.setRefs(p.bufs[pos], p.recs[pos], p.intKey ? p.keys[pos] : undefined);
+    } else {
+      this.setRefs(undefined, undefined, p.keys[pos]);
+    }
+  }
+
+  freed(pgno: number, added: boolean): void {
+    this.slot(added ? U_FREED : U_UNFREED, pgno, 0);
+  }
+
+  /** Undoes entries [mark, length), newest first, and truncates the log to `mark`. */
+  rollbackTo(mark: number, t: UndoTarget): void {
+    const nums = this.nums;
+    const refs = this.refs;
+    for (let k = this.length - 1; k >= mark; k--) {
+      const o = k * NUM;
+      const kind = nums[o];
+      const pgno = nums[o + 1];
+      const r = nums[o + 7];
+      switch (kind) {
+        case U_PAGE: {
+          const prev = refs[r] as Page | null;
+          if (prev === null) t.dirty.delete(pgno);
+          else t.dirty.set(pgno, prev);
+          break;
+        }
+        case U_FREED:
+          t.freedLeaves.delete(pgno);
+          break;
+        case U_UNFREED:
+          t.freedLeaves.add(pgno);
+          break;
+        default: {
+          const p = t.dirty.get(pgno);
+          if (p === undefined || p.kind !== 0) throw new Error(`heliosdb-lite internal error: undo of a cell on page ${pgno} that is not dirty`);
+          const pos = nums[o + 2];
+          if (kind === U_CELL_INSERTED) {
+            p.removeCell(pos);
+            break;
+          }
+          if (kind === U_CELL_REPLACED) {
+            p.used -= p.cellSize(pos);
+            if (p.type !== 5) {
+              p.bufs[pos] = refs[r] as Buffer;
+              p.offs[pos] = nums[o + 3];
+              p.nLoc[pos] = nums[o + 4];
+              p.nPay[pos] = nums[o + 5];
+              p.ovfl[pos] = nums[o + 6];
+              p.recs[pos] = refs[r + 1] as BtPage['recs'][number];
+            }
+            if (p.intKey) p.keys[pos] = refs[r + 2] as Rowid;
+            p.used += p.cellSize(pos);
+            break;
+          }
+          // U_CELL_REMOVED
+          if (p.intKey) p.keys.splice(pos, 0, refs[r + 2] as Rowid);
+          if (p.type !== 5) {
+            p.bufs.splice(pos, 0, refs[r] as Buffer);
+            p.offs.splice(pos, 0, nums[o + 3]);
+            p.nLoc.splice(pos, 0, nums[o + 4]);
+            p.nPay.splice(pos, 0, nums[o + 5]);
+            p.ovfl.splice(pos, 0, nums[o + 6]);
+            p.recs.splice(pos, 0, refs[r + 1] as BtPage['recs'][number]);
+          }
+          p.n++;
+          p.used += p.cellSize(pos);
+        }
+      }
+    }
+    this.truncate(mark);
+  }
+
+  /** Forgets entries from `mark` on (without undoing them). */
+  truncate(mark: number): void {
+    if (mark >= this.length) return;
+    const refCount = mark === 0 ? 0 : this.nums[mark * NUM + 7];
+    this.length = mark;
+    this.refCount = refCount;
+    if (refCount === 0) this.refs = [];
+    else this.refs.length = refCount;
+  }
+}

@@ -1,0 +1,71 @@
+CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE c (id INTEGER PRIMARY KEY, pid INT REFERENCES p (id), note TEXT);
+CREATE INDEX c_pid ON c (pid);
+CREATE VIEW v_c AS SELECT c.id, p.name, c.note FROM c JOIN p ON c.pid = p.id;
+CREATE TRIGGER c_ai AFTER INSERT ON c BEGIN UPDATE p SET name = name || '+' WHERE id = NEW.pid; END;
+INSERT INTO p VALUES (1, 'one'), (2, 'two');
+INSERT INTO c VALUES (10, 1, 'a'), (11, 2, 'b');
+-- RENAME TO updates references in other tables, views and triggers
+ALTER TABLE p RENAME TO parent;
+SELECT name, sql FROM sqlite_master ORDER BY name;
+SELECT * FROM v_c ORDER BY id;
+-- error
+SELECT * FROM p;
+-- RENAME COLUMN
+ALTER TABLE parent RENAME COLUMN name TO title;
+ALTER TABLE c RENAME note TO remark;
+SELECT name, sql FROM sqlite_master ORDER BY name;
+SELECT * FROM v_c ORDER BY id;
+INSERT INTO c VALUES (12, 1, 'c');
+SELECT * FROM parent ORDER BY id;
+-- error
+ALTER TABLE parent RENAME COLUMN nope TO x;
+-- error
+ALTER TABLE parent RENAME COLUMN title TO id;
+-- error
+ALTER TABLE nope RENAME TO x;
+-- error
+ALTER TABLE parent RENAME TO c;
+-- ADD COLUMN rules
+ALTER TABLE c ADD COLUMN extra INT DEFAULT 7;
+ALTER TABLE c ADD extra2 TEXT;
+ALTER TABLE c ADD COLUMN extra3 TEXT NOT NULL DEFAULT 'd';
+ALTER TABLE c ADD COLUMN g INT GENERATED ALWAYS AS (extra * 2) VIRTUAL;
+SELECT * FROM c ORDER BY id;
+-- error
+ALTER TABLE c ADD COLUMN bad1 INT PRIMARY KEY;
+-- error
+ALTER TABLE c ADD COLUMN bad2 INT UNIQUE;
+-- error
+ALTER TABLE c ADD COLUMN bad3 INT NOT NULL;
+-- error
+ALTER TABLE c ADD COLUMN bad4 INT DEFAULT (random());
+-- error
+ALTER TABLE c ADD COLUMN bad5 INT GENERATED ALWAYS AS (1) STORED;
+-- error
+ALTER TABLE c ADD COLUMN extra INT;
+ALTER TABLE c ADD COLUMN fk INT REFERENCES parent (id) DEFAULT NULL;
+-- error
+ALTER TABLE c ADD COLUMN fk2 INT REFERENCES parent (id) DEFAULT 1;
+SELECT sql FROM sqlite_master WHERE name = 'c';
+-- DROP COLUMN rules
+ALTER TABLE c DROP COLUMN extra2;
+ALTER TABLE c DROP extra3;
+SELECT * FROM c ORDER BY id;
+-- error
+ALTER TABLE c DROP COLUMN id;
+-- error
+ALTER TABLE c DROP COLUMN pid;
+-- error
+ALTER TABLE c DROP COLUMN extra;
+-- error
+ALTER TABLE c DROP COLUMN nope;
+CREATE TABLE u (a INT, b INT UNIQUE, c INT);
+-- error
+ALTER TABLE u DROP COLUMN b;
+ALTER TABLE u DROP COLUMN c;
+ALTER TABLE u DROP COLUMN a;
+CREATE TABLE single (only_col);
+-- error
+ALTER TABLE single DROP COLUMN only_col;
+SELECT name, sql FROM sqlite_master ORDER BY name;

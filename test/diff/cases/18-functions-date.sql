@@ -1,0 +1,14 @@
+SELECT date('2024-02-29'), time('2024-02-29 13:45:10'), datetime('2024-02-29T13:45:10Z'), julianday('2000-01-01'), unixepoch('2024-01-01 00:00:00');
+SELECT date('2024-01-31', '+1 month'), date('2024-01-31', '+1 month', 'floor'), date('2024-03-31', '-1 month'), date('2023-02-28', '+1 year'), date('2024-02-29', '+1 year');
+SELECT datetime('2024-01-01 10:00', '+90 minutes', '-30 seconds'), datetime('2024-01-01', '+1.5 days'), datetime('2024-01-01', 'start of month', '+1 month', '-1 day');
+SELECT date('2024-05-15', 'start of year'), date('2024-05-15', 'weekday 0'), date('2024-05-15', 'weekday 3'), datetime('2024-05-15 12:34:56', 'start of day');
+SELECT datetime(0, 'unixepoch'), datetime(1700000000, 'unixepoch'), datetime(1700000000.5, 'unixepoch', 'subsec'), date(2460000.5), datetime(2460000.25, 'julianday');
+SELECT strftime('%Y-%m-%d %H:%M:%S', '2024-03-05 07:08:09'), strftime('%j %w %W %U', '2024-03-05'), strftime('%s', '2024-01-01'), strftime('%f', '2024-01-01 00:00:01.234'), strftime('%J', '2024-01-01');
+SELECT strftime('%e|%I|%k|%l|%p|%P|%R|%T|%u|%G|%V|%g|%F|%D|%%', '2024-12-30 15:04:05');
+SELECT date('not a date'), date('2024-13-01'), date('2024-02-30'), time('25:00'), datetime('2024-01-01', 'bogus modifier'), date(NULL);
+SELECT timediff('2024-03-01', '2024-01-01'), timediff('2024-01-01 00:00:00', '2024-01-01 12:30:00.5');
+SELECT datetime('2024-01-01 12:00:00+02:00'), datetime('2024-01-01 12:00:00-05:30'), time('12:00'), time('12:00:30.125'), datetime('2024-06-01 10:00:00.123456');
+SELECT unixepoch('2024-01-01', 'auto'), datetime(1700000000000, 'auto'), unixepoch('1970-01-01 00:00:01.75', 'subsec'), julianday('2024-01-01 12:00');
+SELECT date('0000-01-01'), date('9999-12-31', '+1 day'), date('2024-01-01', '+10000 years'), datetime('2024-01-01', '+1 hour', '+61 minutes');
+SELECT date('2024-01-15', '-6 months'), date('2024-08-31', '-6 months'), datetime('2024-03-10 02:30', 'utc') IS NOT NULL;
+SELECT typeof(date('now')), length(datetime('now')) = 19;
