@@ -1,0 +1,15 @@
+import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '..', '..');
+
+// The README's quick start must run as written (npm test builds dist/ first).
+describe('examples', () => {
+  it('quickstart.mjs runs and shows the expected results', () => {
+    const out = execFileSync(process.execPath, [path.join(root, 'examples', 'quickstart.mjs')], { encoding: 'utf8' });
+    expect(out).toContain('inserted ids: [ 1, 2, 3 ]');
+    expect(out).toContain("{ name: 'Linus', first_lang: 'fi' }");
+    expect(out).toContain('constraint error: SQLITE_CONSTRAINT_UNIQUE - UNIQUE constraint failed: users.email');
+  });
+});
