@@ -31,10 +31,11 @@ export function readSchemaRows(view: PageView): { rows: SchemaRow[]; rowids: Row
   return { rows, rowids };
 }
 
-export function loadSchema(view: PageView): Schema {
+/** The schema of the database `view` belongs to (`temp`: the connection's TEMP database, read through its own page numbers). */
+export function loadSchema(view: PageView, temp = false): Schema {
   const { rows } = readSchemaRows(view);
   try {
-    return new Schema(rows, view.header.schemaCookie);
+    return new Schema(rows, view.header.schemaCookie, temp);
   } catch (e) {
     if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'SQLITE_CORRUPT') throw e;
     throw sqliteError(`malformed database schema - ${(e as Error).message}`, 'SQLITE_CORRUPT');

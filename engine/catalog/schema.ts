@@ -8,6 +8,16 @@ import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStm
 import { parseStatement } from '../sql/parser/index.js';
 import { autoIndexSchema, buildTable, canonicalCollation } from './build-table.js';
 import type { IndexColumnSchema, IndexSchema, SchemaRow, TableSchema, TriggerSchema, ViewSchema } from './types.js';
+import { tempRoot } from './temp-root.js';
+
+/** A schema name as SQL writes it: main, temp (or null: search temp, then main). */
+export type DbName = 'main' | 'temp';
+
+export function dbNameOf(schemaName: string | null): DbName | null {
+  if (schemaName === null) return null;
+  const l = schemaName.toLowerCase();
+  return l === 'temp' || l === 'temporary' ? 'temp' : l === 'main' ? 'main' : null;
+}
 
 export class Schema {
   readonly tables = new Map<string, TableSchema>();
@@ -22,11 +32,20 @@ export class Schema {
   readonly referencedBy = new Map<string, { child: TableSchema; fk: number }[]>();
   /** Virtual tables (CREATE VIRTUAL TABLE): instantiated by the connection's modules. */
   readonly virtualTables = new Map<string, { name: string; module: string; args: readonly string[]; sql: string }>();
+  /**
+   * With a TEMP database: the main-only and temp-only schemas this one merges (lookups by name
+   * find temp objects first, as SQLite's sqlite3FindTable does). Null for a single database.
+   */
+  mainPart: Schema | null = null;
+  tempPart: Schema | null = null;
 
+  /** Builds the schema of one database from its sqlite_schema rows; `temp` for the TEMP database (roots biased, objects flagged temp). */
   constructor(
     readonly rows: readonly SchemaRow[],
     readonly cookie: number,
+    readonly temp = false,
   ) {
+    if (temp) rows = rows.map((r) => (r.rootpage > 0 ? { ...r, rootpage: tempRoot(r.rootpage) } : r));
     const pendingAuto = new Map<string, { table: TableSchema; specs: ReturnType<typeof buildTable>['autoIndexes'] }>();
     for (const row of rows) {
       const key = row.name.toLowerCase();
@@ -40,7 +59,7 @@ export class Schema {
           }
           const stmt = parseStored<CreateTableStmt>(row.sql, 'CreateTable');
           const { table, autoIndexes } = buildTable(stmt, row.sql, row.rootpage);
-          const t: TableSchema = stmt.name === row.name ? table : { ...table, name: row.name };
+          const t: TableSchema = stmt.name === row.name && !temp ? table : { ...table, name: row.name, temp };
           this.tables.set(key, t);
           this.tableIndexes.set(key, []);
           if (autoIndexes.length) pendingAuto.set(key, { table: t, specs: autoIndexes });
@@ -71,13 +90,13 @@ export class Schema {
         case 'view': {
           if (row.sql === null) break;
           const stmt = parseStored<CreateViewStmt>(row.sql, 'CreateView');
-          this.views.set(key, { kind: 'view', name: row.name, sql: row.sql, temp: false, columnNames: stmt.columns, select: stmt.select });
+          this.views.set(key, { kind: 'view', name: row.name, sql: row.sql, temp, columnNames: stmt.columns, select: stmt.select });
           break;
         }
         case 'trigger': {
           if (row.sql === null) break;
           const stmt = parseStored<CreateTriggerStmt>(row.sql, 'CreateTrigger');
-          const trig: TriggerSchema = { kind: 'trigger', name: row.name, table: row.tblName, sql: row.sql, temp: false, stmt };
+          const trig: TriggerSchema = { kind: 'trigger', name: row.name, table: row.tblName, sql: row.sql, temp, stmt };
           this.triggers.set(key, trig);
           const tk = row.tblName.toLowerCase();
           const list = this.tableTriggers.get(tk) ?? [];
@@ -99,8 +118,55 @@ export class Schema {
     }
   }
 
-  table(name: string): TableSchema | undefined {
-    return this.tables.get(name.toLowerCase());
+  /**
+   * The merged schema of a connection with a TEMP database: every map holds main's objects
+   * overlaid by temp's (temp first on lookup by unqualified name).
+   */
+  static combine(main: Schema, temp: Schema): Schema {
+    const s = new Schema([], main.cookie);
+    s.mainPart = main;
+    s.tempPart = temp;
+    const merge = <V>(dst: Map<string, V>, a: Map<string, V>, b: Map<string, V>) => {
+      for (const [k, v] of a) dst.set(k, v);
+      for (const [k, v] of b) dst.set(k, v);
+    };
+    merge(s.tables, main.tables, temp.tables);
+    merge(s.indexes, main.indexes, temp.indexes);
+    merge(s.views, main.views, temp.views);
+    merge(s.triggers, main.triggers, temp.triggers);
+    merge(s.tableIndexes, main.tableIndexes, temp.tableIndexes);
+    merge(s.virtualTables, main.virtualTables, temp.virtualTables);
+    for (const [k, v] of main.tableTriggers) s.tableTriggers.set(k, v);
+    // temp triggers may sit on main tables: both lists apply (temp triggers fire first)
+    for (const [k, v] of temp.tableTriggers) s.tableTriggers.set(k, [...v, ...(s.tableTriggers.get(k) ?? [])]);
+    for (const [k, v] of main.referencedBy) s.referencedBy.set(k, v);
+    for (const [k, v] of temp.referencedBy) s.referencedBy.set(k, [...(s.referencedBy.get(k) ?? []), ...v]);
+    return s;
+  }
+
+  /** Whether this connection has a TEMP database (sqlite_temp_schema then has a tree). */
+  get hasTemp(): boolean {
+    return this.temp || this.tempPart !== null;
+  }
+
+  /** The schema of one database (`main` or `temp`), or this one when it holds a single database. */
+  part(db: DbName): Schema | null {
+    if (this.mainPart) return db === 'main' ? this.mainPart : this.tempPart;
+    return (db === 'temp') === this.temp ? this : null;
+  }
+
+  /** A table by name: in database `db`, or (db null) temp first then main. */
+  table(name: string, db: DbName | null = null): TableSchema | undefined {
+    if (db !== null && this.mainPart) return this.part(db)?.tables.get(name.toLowerCase());
+    const t = this.tables.get(name.toLowerCase());
+    return db !== null && t && t.temp !== (db === 'temp') ? undefined : t;
+  }
+
+  /** A view by name: in database `db`, or (db null) temp first then main. */
+  view(name: string, db: DbName | null = null): ViewSchema | undefined {
+    if (db !== null && this.mainPart) return this.part(db)?.views.get(name.toLowerCase());
+    const v = this.views.get(name.toLowerCase());
+    return db !== null && v && v.temp !== (db === 'temp') ? undefined : v;
   }
 
   indexesOf(table: string): readonly IndexSchema[] {
@@ -111,8 +177,12 @@ export class Schema {
     return this.tableTriggers.get(table.toLowerCase()) ?? [];
   }
 
-  /** Any object (table, index, view, trigger) with that name. */
-  objectType(name: string): 'table' | 'index' | 'view' | 'trigger' | null {
+  /** Any object (table, index, view, trigger) with that name (in database `db`, or in any). */
+  objectType(name: string, db: DbName | null = null): 'table' | 'index' | 'view' | 'trigger' | null {
+    if (db !== null) {
+      const p = this.part(db);
+      if (p !== this) return p ? p.objectType(name) : null;
+    }
     const k = name.toLowerCase();
     if (this.tables.has(k)) return 'table';
     if (this.indexes.has(k)) return 'index';

@@ -3,6 +3,7 @@
  * (and sqlite_schema, sqlite_temp_master) run through the ordinary table machinery.
  */
 import type { ColumnSchema, TableSchema } from './types.js';
+import { TEMP_SCHEMA_ROOT } from './temp-root.js';
 
 function col(name: string, type: string, i: number): ColumnSchema {
   return {
@@ -24,12 +25,13 @@ const COLUMNS: ColumnSchema[] = [col('type', 'text', 0), col('name', 'text', 1),
 
 export const SCHEMA_ROOT = 1;
 
-export function sqliteSchemaTable(name: string, temp: boolean): TableSchema {
+/** sqlite_schema (or, `temp`, sqlite_temp_schema: an empty table until the connection has a TEMP database). */
+export function sqliteSchemaTable(name: string, temp: boolean, hasTemp = false): TableSchema {
   return {
     kind: 'table',
     name,
     sql: `CREATE TABLE ${name}(type text,name text,tbl_name text,rootpage int,sql text)`,
-    root: temp ? -1 : SCHEMA_ROOT,
+    root: temp ? (hasTemp ? TEMP_SCHEMA_ROOT : -1) : SCHEMA_ROOT,
     temp,
     columns: COLUMNS,
     rowidAlias: -1,

@@ -1,13 +1,10 @@
 /** Collation lookup for compilers: undefined means BINARY (the fast path). */
-import { sqliteError } from '../common/errors.js';
 import type { Collation } from '../common/value.js';
-import { findCollation } from './semantics/collation.js';
+import { getCollation } from './semantics/collation.js';
 
 export function collationFor(name: string | null): Collation | undefined {
   if (name === null) return undefined;
   const u = name.toUpperCase();
   if (u === 'BINARY') return undefined;
-  const c = findCollation(name);
-  if (!c) throw sqliteError(`no such collation sequence: ${name}`);
-  return c;
+  return getCollation(name); // throws SQLITE_ERROR_MISSING_COLLSEQ
 }

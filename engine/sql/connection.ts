@@ -17,7 +17,7 @@ import { sqliteError, SqliteError } from '../common/errors.js';
 import type { SqlValue } from '../common/value.js';
 import type { PageView, WriteTxn } from '../storage/api.js';
 import type { Schema } from '../catalog/schema.js';
-import { loadSchema } from '../catalog/schema-store.js';
+import { DualTxn, loadTxnSchema, TempDatabase } from './temp-database.js';
 import type { Statement } from './ast.js';
 import { parseStatement } from './parser/index.js';
 import { Engine } from './engine.js';
@@ -45,8 +45,8 @@ export interface SavepointEntry {
 export class ConnectionPragmas {
   foreignKeys = true;
   caseSensitiveLike = false;
-  /** better-sqlite3 builds SQLite with SQLITE_DEFAULT_RECURSIVE_TRIGGERS */
-  recursiveTriggers = true;
+  /** off by default (better-sqlite3 does not build with SQLITE_DEFAULT_RECURSIVE_TRIGGERS) */
+  recursiveTriggers = false;
   deferForeignKeys = false;
   busyTimeout = 5000;
   readUncommitted = false;
@@ -67,8 +67,10 @@ export class Connection implements Session, ExecHost {
 
   /** EXPLICIT state: BEGIN or SAVEPOINT outside a transaction. */
   explicit = false;
-  /** The storage write transaction this connection holds. */
+  /** The storage write transaction this connection holds (a DualTxn once it has a TEMP database). */
   wtx: WriteTxn | null = null;
+  /** The TEMP database, created by the first CREATE TEMP ... (temp.ts). */
+  temp: TempDatabase | null = null;
   savepoints: SavepointEntry[] = [];
   /** Savepoint taken when the write transaction started (savepoints created before map to it). */
   private baseToken = -1;
@@ -76,6 +78,8 @@ export class Connection implements Session, ExecHost {
   private txnSchema: Schema | null = null;
   /** Deferred foreign key violations pending in the current transaction. */
   deferredViolations = 0;
+  /** Immediate foreign key violations of the running statement, checked when it ends (SQLite's statement FK counter). */
+  statementFkViolations = 0;
   /** Bumped on each schema change made by this connection and on reloads; prepared statements compare it. */
   schemaGeneration = 0;
 
@@ -127,7 +131,9 @@ export class Connection implements Session, ExecHost {
   // ---- ExecHost ------------------------------------------------------------------------------
 
   view(): PageView {
-    return this.wtx ?? this.engine.storage.read();
+    if (this.wtx) return this.wtx;
+    const main = this.engine.storage.read();
+    return this.temp ? this.temp.view(main) : main;
   }
 
   writeView(): PageView {
@@ -137,13 +143,28 @@ export class Connection implements Session, ExecHost {
   /** The schema this connection sees now. */
   schema(): Schema {
     if (this.txnSchema) return this.txnSchema;
-    return this.engine.schemaOf(this.wtx ?? this.engine.storage.read());
+    const w = this.wtx;
+    const main = this.engine.schemaOf(w instanceof DualTxn ? w.main : (w ?? this.engine.storage.read()));
+    return this.temp ? this.temp.committedSchema(main) : main;
   }
 
   /** Called after DDL inside the write transaction. */
   schemaChanged(): void {
-    this.txnSchema = loadSchema(this.wtx!);
+    this.txnSchema = loadTxnSchema(this.wtx!);
     this.schemaGeneration++;
+  }
+
+  /** Creates the TEMP database on first use (CREATE TEMP ...); an open write transaction then spans it too. */
+  ensureTempDb(): TempDatabase {
+    if (this.temp) return this.temp;
+    const temp = new TempDatabase();
+    this.temp = temp;
+    if (this.wtx) {
+      this.wtx = temp.beginWrite(this.wtx);
+      if (this.txnSchema) this.txnSchema = loadTxnSchema(this.wtx);
+    }
+    this.schemaGeneration++;
+    return temp;
   }
 
   // ---- transactions --------------------------------------------------------------------------
@@ -153,7 +174,7 @@ export class Connection implements Session, ExecHost {
     if (this.readonly) throw sqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
     const st = this.engine.storage;
     if (st.writeTxnOpen) throw sqliteError('database is locked', 'SQLITE_BUSY');
-    this.wtx = st.beginWrite();
+    this.wtx = this.temp ? this.temp.beginWrite(st.beginWrite()) : st.beginWrite();
     this.engine.writer = this;
     this.baseToken = this.wtx.savepoint();
     for (const sp of this.savepoints) if (sp.token < 0) sp.token = this.baseToken;
@@ -190,6 +211,8 @@ export class Connection implements Session, ExecHost {
     this.explicit = false;
     this.savepoints = [];
     this.deferredViolations = 0;
+    // PRAGMA defer_foreign_keys switches off at each COMMIT and ROLLBACK
+    this.pragmas.deferForeignKeys = false;
   }
 
   rollback(): void {
@@ -211,6 +234,8 @@ export class Connection implements Session, ExecHost {
     this.explicit = false;
     this.savepoints = [];
     this.deferredViolations = 0;
+    // PRAGMA defer_foreign_keys switches off at each COMMIT and ROLLBACK
+    this.pragmas.deferForeignKeys = false;
   }
 
   savepoint(name: string): void {
@@ -248,7 +273,7 @@ export class Connection implements Session, ExecHost {
     if (this.wtx && sp.token >= 0) {
       this.wtx.rollbackTo(sp.token);
       if (this.txnSchema) {
-        this.txnSchema = loadSchema(this.wtx);
+        this.txnSchema = loadTxnSchema(this.wtx);
         this.schemaGeneration++;
       }
     }
@@ -264,8 +289,13 @@ export class Connection implements Session, ExecHost {
     const w = this.ensureWriteTxn();
     const token = w.savepoint();
     const deferredBefore = this.deferredViolations;
+    this.statementFkViolations = 0;
     try {
       const r = fn();
+      if (this.statementFkViolations > 0) {
+        this.statementFkViolations = 0;
+        throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
+      }
       if (autocommit) {
         this.explicit = false;
         this.commitNow();
@@ -289,7 +319,7 @@ export class Connection implements Session, ExecHost {
         w.release(token);
         this.deferredViolations = deferredBefore;
         if (this.txnSchema) {
-          this.txnSchema = loadSchema(w);
+          this.txnSchema = loadTxnSchema(w);
           this.schemaGeneration++;
         }
       }
@@ -328,6 +358,8 @@ export class Connection implements Session, ExecHost {
     if (!this.open) return;
     if (this.wtx) this.rollbackNow();
     this.open = false;
+    this.temp?.close();
+    this.temp = null;
     this.engine.release();
   }
 

@@ -78,8 +78,9 @@ export class PreparedStatement implements CompiledStatement {
     return this.exec;
   }
 
+  /** The cached descriptors (the API layer reads them on every execution; it does not mutate them). */
   columns(): ColumnDescriptor[] {
-    return this.current().columns.slice();
+    return this.current().columns as ColumnDescriptor[];
   }
 
   open(params: readonly SqlValue[]): RowCursor {

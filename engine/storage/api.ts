@@ -41,6 +41,14 @@ export interface TableCursor {
   rowid(): Rowid;
   /** The decoded record at the cursor. The array is shared and must not be mutated. */
   record(): readonly SqlValue[];
+  /**
+   * Optional fast path: column `i` of the record at the cursor (record()[i]) without decoding
+   * (or caching) the whole record when it is not decoded yet; undefined when the record has
+   * fewer columns (rows written before ALTER TABLE ADD COLUMN). For filters and aggregates that
+   * read a few columns of many rows, e.g. `SELECT count(*) FROM t WHERE a < 5`.
+   * @example const a = cur.column ? cur.column(1) : cur.record()[1];
+   */
+  column?(i: number): SqlValue | undefined;
 }
 
 export interface IndexCursor {

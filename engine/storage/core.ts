@@ -20,7 +20,10 @@
  *   close (last reference): checkpoint(TRUNCATE) -> remove log -> release lock
  *
  * Memory databases have no files: committed pages stay in the cache (never evicted) and a
- * commit only publishes.
+ * commit only publishes (after moving new cells from record arenas onto page images).
+ *
+ * Cold reads: a cache miss on the page after the previous miss reads up to READ_AHEAD pages of
+ * the main file in one call (pages in the log or cached are never read from the main file).
  *
  * Cache: bounded by `cacheSize` (pages, or KiB when negative); eviction is CLOCK over the Map's
  * insertion order, and only `durable` pages are evicted. Pages of an open WriteTxn live in the
@@ -33,7 +36,8 @@ import { DbHeader, HELIOS_WRITE_VERSION, WRITER_VERSION_NUMBER } from './header.
 import { HLog, type LogPage } from './hlog.js';
 import { integrityCheck } from './integrity.js';
 import { LockFile } from './lockfile.js';
-import { BtPage, Geometry, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage, pageBytes } from './page.js';
+import { BtPage, Geometry, PT_TABLE_INTERIOR, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage, pageBytes } from './page.js';
+import { PageCache } from './page-cache.js';
 import { readSqliteWal } from './sqlite-wal.js';
 import { WriteTxnImpl } from './txn.js';
 import { readFully, type Vfs, type VfsFile } from './vfs.js';
@@ -47,6 +51,9 @@ export interface CoreOptions {
 
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
 
+/** Pages read at once on sequential cache misses. */
+const READ_AHEAD = 32;
+
 function validPageSize(n: number | undefined): number {
   if (n !== undefined && n >= 512 && n <= 65536 && (n & (n - 1)) === 0) return n;
   return 4096;
@@ -59,7 +66,7 @@ export class StorageCore {
   walOverlay: { file: VfsFile; index: Map<number, number> } | null = null;
   header!: DbHeader;
   geom!: Geometry;
-  readonly cache = new Map<number, Page>();
+  readonly cache = new PageCache();
   capacity = 4000;
   private cacheSizeSetting = -16000;
   readonly commitGen = { v: 0 };
@@ -305,12 +312,54 @@ export class StorageCore {
       return p;
     }
     if (pgno < 1 || pgno > this.header.pageCount) throw corrupt(`page ${pgno} out of range`);
-    const p = decodePage(this.readPageBytes(pgno), pgno, this.geom, this.header.pageCount);
+    let bytes: Buffer;
+    if (pgno === this.lastMiss + 1) bytes = this.readAhead(pgno);
+    else {
+      bytes = this.readPageBytes(pgno);
+      this.lastMiss = pgno;
+    }
+    const p = decodePage(bytes, pgno, this.geom, this.header.pageCount);
     p.durable = true;
     p.accessed = true;
     this.cache.set(pgno, p);
     if (this.cache.size > this.capacity) this.evict();
     return p;
+  }
+
+  /** Last page number read from the files (or the end of the last read-ahead run). */
+  private lastMiss = -2;
+
+  /**
+   * Sequential misses (a scan of a tree whose pages are mostly consecutive, as after a bulk
+   * load): read the page and up to READ_AHEAD - 1 following pages of the main file in one call;
+   * the others enter the cache as raw, unaccessed pages (decoded when used, evicted first).
+   * Stops before a page that is cached, in the log or in the SQLite WAL overlay.
+   */
+  private readAhead(pgno: number): Buffer {
+    const log = this.log;
+    this.lastMiss = pgno;
+    if (this.file === null || this.walOverlay !== null || (log !== null && log.index.has(pgno))) return this.readPageBytes(pgno);
+    const max = this.header.pageCount;
+    let k = 1;
+    while (k < READ_AHEAD && pgno + k <= max && this.cache.get(pgno + k) === undefined && (log === null || !log.index.has(pgno + k))) k++;
+    if (k === 1) return this.readPageBytes(pgno);
+    const ps = this.header.pageSize;
+    const run = Buffer.allocUnsafeSlow(k * ps);
+    let got: number;
+    try {
+      got = readFully(this.file, run, 0, k * ps, (pgno - 1) * ps);
+    } catch (e) {
+      throw ioError(e, 'read');
+    }
+    if (got < k * ps) run.fill(0, got);
+    for (let j = 1; j < k; j++) {
+      const r = new RawPage(pgno + j, run.subarray(j * ps, (j + 1) * ps));
+      r.durable = true;
+      this.cache.set(pgno + j, r);
+    }
+    this.lastMiss = pgno + k - 1;
+    if (this.cache.size > this.capacity) this.evict();
+    return run.subarray(0, ps);
   }
 
   rawBytes(pgno: number): Buffer {
@@ -335,15 +384,15 @@ export class StorageCore {
     if (excess <= 0) return;
     excess += this.capacity >> 4;
     let budget = cache.size * 2;
-    for (const [pgno, p] of cache) {
+    for (const [pgno, p] of cache.entries()) {
       if (excess <= 0 || budget-- <= 0) break;
       if (!p.durable) continue;
-      cache.delete(pgno);
       if (p.accessed) {
         p.accessed = false;
-        cache.set(pgno, p);
+        cache.touch(pgno, p);
         continue;
       }
+      cache.delete(pgno);
       excess--;
     }
   }
@@ -396,6 +445,9 @@ export class StorageCore {
     }
     const durable = !this.memory;
     for (const [pgno, p] of t.dirty) {
+      // Memory databases: move new cells from record arenas onto a page image (as file commits
+      // do while logging), so that a long-lived page does not pin whole arena chunks.
+      if (!durable && p.kind === 0 && hasLooseCells(p, this.geom.pageSize)) encodePage(p, this.geom, undefined, true);
       p.durable = durable;
       p.accessed = true;
       this.cache.set(pgno, p);
@@ -557,6 +609,14 @@ export class StorageCore {
     this.cache.clear();
     this.onFinalClose?.();
   }
+}
+
+/** Whether some cell's payload is not on a page image (see encodeLeafCells). */
+function hasLooseCells(p: BtPage, pageSize: number): boolean {
+  if (p.type === PT_TABLE_INTERIOR) return false;
+  const bufs = p.bufs;
+  for (let i = 0; i < p.n; i++) if (bufs[i].length !== pageSize) return true;
+  return false;
 }
 
 function sameHeader(a: DbHeader, b: DbHeader): boolean {

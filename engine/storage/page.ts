@@ -284,8 +284,16 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
   if (ptrStart + 2 * n > u) throw corrupt(`page ${pgno}: too many cells`);
   p.n = n;
   const leaf = p.leaf;
-  const keys = p.keys;
-  const children = p.children;
+  // Exact-size arrays (filled by index): no regrowth garbage on the cold-read path.
+  const keys = type === PT_TABLE_LEAF || type === PT_TABLE_INTERIOR ? new Array<Rowid>(n) : p.keys;
+  const children = leaf ? p.children : new Array<number>(n + 1);
+  const payload = type !== PT_TABLE_INTERIOR;
+  const bufs = payload ? new Array<Buffer>(n) : p.bufs;
+  const offs = payload ? new Array<number>(n) : p.offs;
+  const nLocs = payload ? new Array<number>(n) : p.nLoc;
+  const nPays = payload ? new Array<number>(n) : p.nPay;
+  const ovfls = payload ? new Array<number>(n) : p.ovfl;
+  const recs = payload ? new Array<SqlValue[] | undefined>(n) : p.recs;
   let used = 0;
   for (let i = 0; i < n; i++) {
     let c = (buf[ptrStart + 2 * i] << 8) | buf[ptrStart + 2 * i + 1];
@@ -295,18 +303,21 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
       if (c + 4 > u) throw corrupt(`page ${pgno}: cell extends off page`);
       const child = buf.readUInt32BE(c);
       if (child < 2 || child > pageCount) throw corrupt(`page ${pgno}: child page ${child} out of range`);
-      children.push(child);
+      children[i] = child;
       c += 4;
     }
     if (type === PT_TABLE_INTERIOR) {
-      keys.push(getVarint(buf, c, u));
+      keys[i] = getVarint(buf, c, u);
       used += 2 + (c + varintLength.n - start);
       continue;
     }
     const nPay = getVarint32(buf, c, u);
+    let minimal = varintLength.n === 1 || varintLength.n === varintLen(nPay);
     c += varintLength.n;
     if (type === PT_TABLE_LEAF) {
-      keys.push(getVarint(buf, c, u));
+      const key = getVarint(buf, c, u);
+      keys[i] = key;
+      if (varintLength.n !== 1 && varintLength.n !== varintLen(key)) minimal = false;
       c += varintLength.n;
     }
     const nLoc = geom.localSize(nPay, type === PT_TABLE_LEAF);
@@ -317,19 +328,34 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
       ovfl = buf.readUInt32BE(c + nLoc);
       if (ovfl < 2 || ovfl > pageCount) throw corrupt(`page ${pgno}: overflow page ${ovfl} out of range`);
     }
-    p.bufs.push(buf);
-    p.offs.push(c);
-    p.nLoc.push(nLoc);
-    p.nPay.push(nPay);
-    p.ovfl.push(ovfl);
-    p.recs.push(undefined);
+    if (leaf && !minimal) {
+      // A non-minimal varint header (never written by SQLite): keep the payload apart so that
+      // encodeLeafCells does not copy this cell from the image.
+      bufs[i] = Buffer.from(buf.subarray(c, c + nLoc));
+      offs[i] = 0;
+    } else {
+      bufs[i] = buf;
+      offs[i] = c;
+    }
+    nLocs[i] = nLoc;
+    nPays[i] = nPay;
+    ovfls[i] = ovfl;
+    recs[i] = undefined;
     used += 2 + (c + nLoc + (ovfl ? 4 : 0) - start);
   }
   if (!leaf) {
     const right = buf.readUInt32BE(h + 8);
     if (right < 2 || right > pageCount) throw corrupt(`page ${pgno}: right child ${right} out of range`);
-    children.push(right);
+    children[n] = right;
   }
+  p.keys = keys;
+  p.children = children;
+  p.bufs = bufs;
+  p.offs = offs;
+  p.nLoc = nLocs;
+  p.nPay = nPays;
+  p.ovfl = ovfls;
+  p.recs = recs;
   p.used = used;
   return p;
 }
@@ -351,33 +377,30 @@ export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefin
   const ptr = h + hdrSize;
   let top = geom.usable;
   const type = p.type;
-  for (let i = 0; i < n; i++) {
-    const size = p.cellSize(i) - 2;
-    top -= size;
-    if (top < ptr + 2 * n) throw new Error(`heliosdb-lite internal error: page ${p.pgno} overfull`);
-    let c = top;
-    out[ptr + 2 * i] = c >>> 8;
-    out[ptr + 2 * i + 1] = c & 0xff;
-    if (type !== PT_TABLE_LEAF && type !== PT_INDEX_LEAF) {
+  if (p.leaf) top = encodeLeafCells(p, out, ptr, geom, rebase);
+  else {
+    for (let i = 0; i < n; i++) {
+      const size = p.cellSize(i) - 2;
+      top -= size;
+      if (top < ptr + 2 * n) throw new Error(`heliosdb-lite internal error: page ${p.pgno} overfull`);
+      let c = top;
+      out[ptr + 2 * i] = c >>> 8;
+      out[ptr + 2 * i + 1] = c & 0xff;
       out.writeUInt32BE(p.children[i], c);
       c += 4;
+      if (type === PT_TABLE_INTERIOR) {
+        putVarint(out, c, p.keys[i]);
+        continue;
+      }
+      c += putVarint(out, c, p.nPay[i]);
+      const nLoc = p.nLoc[i];
+      p.bufs[i].copy(out, c, p.offs[i], p.offs[i] + nLoc);
+      if (rebase) {
+        p.bufs[i] = out;
+        p.offs[i] = c;
+      }
+      if (p.ovfl[i] !== 0) out.writeUInt32BE(p.ovfl[i], c + nLoc);
     }
-    if (type === PT_TABLE_INTERIOR) {
-      putVarint(out, c, p.keys[i]);
-      continue;
-    }
-    c += putVarint(out, c, p.nPay[i]);
-    if (type === PT_TABLE_LEAF) c += putVarint(out, c, p.keys[i]);
-    const nLoc = p.nLoc[i];
-    const src = p.bufs[i];
-    const so = p.offs[i];
-    if (nLoc < 48) for (let k = 0; k < nLoc; k++) out[c + k] = src[so + k];
-    else src.copy(out, c, so, so + nLoc);
-    if (rebase) {
-      p.bufs[i] = out;
-      p.offs[i] = c;
-    }
-    if (p.ovfl[i] !== 0) out.writeUInt32BE(p.ovfl[i], c + nLoc);
   }
   out[h] = type;
   out[h + 1] = 0;
@@ -392,6 +415,67 @@ export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefin
   out.fill(0, ptr + 2 * n, top);
   if (geom.usable < geom.pageSize) out.fill(0, geom.usable, geom.pageSize);
   return out;
+}
+
+/**
+ * Cells of a leaf page, packed downwards from the usable end; returns the start of the cell
+ * content area. A cell whose payload lies in a page image (a Buffer of exactly pageSize bytes,
+ * with offs[i] past the cell's header: decodePage and rebasing guarantee the header bytes
+ * before it are this cell's, in minimal form) is copied whole, and consecutive such cells that
+ * were adjacent in the same image are copied as one run: re-encoding a page after appending or
+ * changing one cell copies the untouched cells with a single memcpy. Record arenas are never
+ * pageSize long (record.ts), and records in their own buffer start at offset 0.
+ */
+function encodeLeafCells(p: BtPage, out: Buffer, ptr: number, geom: Geometry, rebase: boolean): number {
+  const n = p.n;
+  const tableLeaf = p.type === PT_TABLE_LEAF;
+  const pageSize = geom.pageSize;
+  const limit = ptr + 2 * n;
+  let top = geom.usable;
+  let runSrc: Buffer | null = null;
+  let runLo = 0;
+  let runHi = 0;
+  let runDstHi = 0;
+  for (let i = 0; i < n; i++) {
+    const nPay = p.nPay[i];
+    const nLoc = p.nLoc[i];
+    const ovfl = p.ovfl[i];
+    const hdr = (nPay < 128 ? 1 : varintLen(nPay)) + (tableLeaf ? varintLen(p.keys[i]) : 0);
+    const size = hdr + nLoc + (ovfl !== 0 ? 4 : 0);
+    top -= size;
+    if (top < limit) throw new Error(`heliosdb-lite internal error: page ${p.pgno} overfull`);
+    out[ptr + 2 * i] = top >>> 8;
+    out[ptr + 2 * i + 1] = top & 0xff;
+    const src = p.bufs[i];
+    const so = p.offs[i];
+    const start = so - hdr;
+    if (start >= 0 && src.length === pageSize) {
+      if (src === runSrc && start + size === runLo) runLo = start;
+      else {
+        if (runSrc !== null) runSrc.copy(out, runDstHi - (runHi - runLo), runLo, runHi);
+        runSrc = src;
+        runLo = start;
+        runHi = start + size;
+        runDstHi = top + size;
+      }
+    } else {
+      if (runSrc !== null) {
+        runSrc.copy(out, runDstHi - (runHi - runLo), runLo, runHi);
+        runSrc = null;
+      }
+      let c = top + putVarint(out, top, nPay);
+      if (tableLeaf) c += putVarint(out, c, p.keys[i]);
+      if (nLoc < 48) for (let k = 0; k < nLoc; k++) out[c + k] = src[so + k];
+      else src.copy(out, c, so, so + nLoc);
+      if (ovfl !== 0) out.writeUInt32BE(ovfl, c + nLoc);
+    }
+    if (rebase) {
+      p.bufs[i] = out;
+      p.offs[i] = top + hdr;
+    }
+  }
+  if (runSrc !== null) runSrc.copy(out, runDstHi - (runHi - runLo), runLo, runHi);
+  return top;
 }
 
 /** Page bytes of any page kind (for logging and serialisation). */

@@ -143,7 +143,8 @@ export function encodeRecord(values: readonly SqlValue[], fmt4 = true): Buffer {
  * never modified once written. A chunk stays alive while a cell refers to it; file databases
  * move cells onto page images at commit (encodePage with rebase), which releases the chunks.
  */
-const ARENA_CHUNK = 32768;
+// Not a power of two, so that a chunk is never mistaken for a page image (encodeLeafCells).
+const ARENA_CHUNK = 24000;
 let arena: Buffer = Buffer.allocUnsafeSlow(ARENA_CHUNK);
 let arenaPos = 0;
 /** Offset of the record returned by the last encodeRecordShared call. */
@@ -281,7 +282,12 @@ export function decodeRecord(buf: Buffer, off: number, len: number): SqlValue[] 
   const hdrEnd = off + hdrSize;
   let h = off + varintLength.n;
   let b = hdrEnd;
-  const out: SqlValue[] = [];
+  // The record must be a PACKED array (the SQL layer reads its elements on every row; HOLEY
+  // arrays, from new Array(n), and slice() copies measured markedly slower there) and should be
+  // exact-size (push reserves 16 slots): values go to a scratch array first, then into an array
+  // literal for up to 8 columns.
+  const s = recordScratch;
+  let n = 0;
   while (h < hdrEnd) {
     let t = buf[h];
     if (t < 0x80) h++;
@@ -291,10 +297,71 @@ export function decodeRecord(buf: Buffer, off: number, len: number): SqlValue[] 
     }
     const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
     if (b + size > end) throw corrupt('record body overflow');
-    out.push(readValue(buf, b, t));
+    s[n++] = readValue(buf, b, t);
     b += size;
   }
+  let out: SqlValue[];
+  switch (n) {
+    case 0:
+      return [];
+    case 1:
+      out = [s[0]];
+      break;
+    case 2:
+      out = [s[0], s[1]];
+      break;
+    case 3:
+      out = [s[0], s[1], s[2]];
+      break;
+    case 4:
+      out = [s[0], s[1], s[2], s[3]];
+      break;
+    case 5:
+      out = [s[0], s[1], s[2], s[3], s[4]];
+      break;
+    case 6:
+      out = [s[0], s[1], s[2], s[3], s[4], s[5]];
+      break;
+    case 7:
+      out = [s[0], s[1], s[2], s[3], s[4], s[5], s[6]];
+      break;
+    case 8:
+      out = [s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]];
+      break;
+    default:
+      out = [];
+      for (let i = 0; i < n; i++) out.push(s[i]);
+  }
+  for (let i = 0; i < n; i++) s[i] = null;
   return out;
+}
+
+const recordScratch: SqlValue[] = [];
+
+/**
+ * Column `col` of the record in `buf[off, off+len)` without decoding the others; undefined when
+ * the record has fewer columns (e.g. rows written before ALTER TABLE ADD COLUMN).
+ */
+export function decodeColumn(buf: Buffer, off: number, len: number, col: number): SqlValue | undefined {
+  const end = off + len;
+  const hdrSize = getVarint32(buf, off, end);
+  if (hdrSize > len || hdrSize < varintLength.n) throw corrupt('record header size');
+  const hdrEnd = off + hdrSize;
+  let h = off + varintLength.n;
+  let b = hdrEnd;
+  for (let i = 0; h < hdrEnd; i++) {
+    let t = buf[h];
+    if (t < 0x80) h++;
+    else {
+      t = getVarint32(buf, h, hdrEnd);
+      h += varintLength.n;
+    }
+    const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
+    if (b + size > end) throw corrupt('record body overflow');
+    if (i === col) return readValue(buf, b, t);
+    b += size;
+  }
+  return undefined;
 }
 
 function readValue(buf: Buffer, o: number, t: number): SqlValue {
@@ -346,15 +413,43 @@ function readValue(buf: Buffer, o: number, t: number): SqlValue {
   }
 }
 
+interface NativeSlices {
+  utf8Slice(start: number, end: number): string;
+}
+
+/** TEXT from UTF-8 bytes. Short ASCII strings are built directly (much faster than a native call). */
 function decodeText(buf: Buffer, o: number, len: number): string {
-  if (len < 24) {
-    let s = '';
-    for (let i = 0; i < len; i++) {
-      const c = buf[o + i];
-      if (c >= 0x80) return buf.toString('utf8', o, o + len);
-      s += String.fromCharCode(c);
+  if (len <= 12) {
+    for (let i = 0; i < len; i++) if (buf[o + i] >= 0x80) return (buf as unknown as NativeSlices).utf8Slice(o, o + len);
+    const f = String.fromCharCode;
+    switch (len) {
+      case 0:
+        return '';
+      case 1:
+        return f(buf[o]);
+      case 2:
+        return f(buf[o], buf[o + 1]);
+      case 3:
+        return f(buf[o], buf[o + 1], buf[o + 2]);
+      case 4:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3]);
+      case 5:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4]);
+      case 6:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5]);
+      case 7:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6]);
+      case 8:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6], buf[o + 7]);
+      case 9:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6], buf[o + 7], buf[o + 8]);
+      case 10:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6], buf[o + 7], buf[o + 8], buf[o + 9]);
+      case 11:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6], buf[o + 7], buf[o + 8], buf[o + 9], buf[o + 10]);
+      default:
+        return f(buf[o], buf[o + 1], buf[o + 2], buf[o + 3], buf[o + 4], buf[o + 5], buf[o + 6], buf[o + 7], buf[o + 8], buf[o + 9], buf[o + 10], buf[o + 11]);
     }
-    return s;
   }
-  return buf.toString('utf8', o, o + len);
+  return (buf as unknown as NativeSlices).utf8Slice(o, o + len);
 }

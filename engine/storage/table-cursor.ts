@@ -11,6 +11,7 @@ import type { SqlValue } from '../common/value.js';
 import type { Rowid, TableCursor } from './api.js';
 import { corrupt } from './errors.js';
 import { cellRecord } from './overflow.js';
+import { decodeColumn } from './record.js';
 import { BtPage, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
 import { MAX_DEPTH, type PageSource } from './source.js';
 import { canonicalRowid, lowerBound } from './table-tree.js';
@@ -148,6 +149,19 @@ export class TableCursorImpl implements TableCursor {
 
   rowid(): Rowid {
     return this.key;
+  }
+
+  column(i: number): SqlValue | undefined {
+    if (this.gen !== this.src.genBox.v) this.seekInternal(this.key);
+    if (!this.valid) throw new Error('heliosdb-lite internal error: column() on an invalid cursor');
+    const p = this.pages[this.depth];
+    const c = this.idx[this.depth];
+    let r = p.recs[c];
+    if (r === undefined) {
+      if (p.ovfl[c] === 0) return decodeColumn(p.bufs[c], p.offs[c], p.nLoc[c], i);
+      r = cellRecord(this.src, p, c);
+    }
+    return i < r.length ? r[i] : undefined;
   }
 
   record(): readonly SqlValue[] {

@@ -49,7 +49,7 @@ export interface UndoTarget {
 }
 
 export class UndoLog {
-  private nums = new Float64Array(NUM * 256);
+  private nums = new Float64Array(NUM * 16);
   private refs: unknown[] = [];
   length = 0;
 

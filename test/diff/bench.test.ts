@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '..', '..');
 const runner = path.join(root, 'bench', 'run.mjs');
 const WORKLOADS = ['Point select', 'Indexed range select', 'Full scan', 'Join + GROUP BY', 'ORDER BY ... LIMIT 10', 'Bulk insert', 'Update of 10k'];
+const LIGHT_STORAGE = ['Autocommit single-row insert, synchronous=NORMAL', 'Autocommit single-row insert, synchronous=FULL'];
+const HEAVY_STORAGE = ['Bulk load of 1M rows', 'Cold full scan', 'Open a 1 GiB file', 'File size'];
 
 describe('bench/run.mjs', () => {
   it('runs every workload in memory and on a file and writes the ratio table', () => {
@@ -24,8 +26,47 @@ describe('bench/run.mjs', () => {
         expect(md).toMatch(new RegExp(`\\| ${w.replace(/[.+]/g, '\\$&')}[^\\n]*\\| file \\|`));
       }
       expect(md).not.toContain('error:');
+      // The default run holds the light storage workloads (file only) and none of the heavy ones.
+      expect(md).toContain('| workload | unit | better-sqlite3 | ours | ratio | bar | within bar |');
+      for (const w of LIGHT_STORAGE) expect(md).toMatch(new RegExp(`\\| ${w}[^\\n]*\\| µs/insert \\|`));
+      for (const w of HEAVY_STORAGE) expect(md).not.toContain(`| ${w}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the storage suite with its heavy workloads and keeps the other sections of the file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+    try {
+      const out = path.join(dir, 'benchmarks.md');
+      const run = (...args: string[]) =>
+        execFileSync(process.execPath, [runner, '--engine=sqlite', '--runs=1', '--scale=0.001', `--out=${out}`, ...args], { cwd: root, stdio: 'pipe', encoding: 'utf8' });
+      run('--only=point-select', '--modes=memory');
+      const stdout = run('--suite=storage');
+      expect(stdout).toMatch(/open-1gb\s+file .*ours < 100 ms/);
+      const md = readFileSync(out, 'utf8');
+      expect(md).toMatch(/\| Point select[^\n]*\| memory \|/);
+      expect(md.indexOf('<!-- suite:sql begin -->')).toBeLessThan(md.indexOf('<!-- suite:storage begin -->'));
+      for (const w of [...LIGHT_STORAGE, ...HEAVY_STORAGE]) expect(md).toContain(`| ${w}`);
+      expect(md).toMatch(/\| File size[^\n]*\| MiB \| [\d.]+ \| [\d.]+ \| 1\.00 \| 1\.2 \| yes \|/);
+      expect(md).toMatch(/\| Open a 1 GiB file[^\n]*\| ms \|[^\n]*\| ours < 100 ms \| yes \|/);
+      expect(md).not.toContain('error:');
+      // A storage-only rerun replaces the storage section and keeps the SQL one.
+      run('--only=file-size');
+      const again = readFileSync(out, 'utf8');
+      expect(again).toMatch(/\| Point select[^\n]*\| memory \|/);
+      expect(again).toContain('| File size');
+      expect(again).not.toContain('| Cold full scan');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects unknown workloads and suites', () => {
+    for (const arg of ['--only=no-such-workload', '--suite=nope']) {
+      const r = spawnSync(process.execPath, [runner, '--engine=sqlite', '--no-write', arg], { cwd: root, encoding: 'utf8' });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/unknown (workload|suite)/);
     }
   });
 

@@ -3,7 +3,8 @@
  */
 import { sqliteError } from '../../common/errors.js';
 import type { SqlValue } from '../../common/value.js';
-import type { Expr, FunctionExpr } from '../ast.js';
+import type { Expr, FunctionExpr, OrderingTerm } from '../ast.js';
+import { makeComparator, type SortKey } from '../exec/rows.js';
 import { AggregateOp, type AggregateSpec } from '../exec/aggregate.js';
 import { hashableCollation, type CollationName } from '../exec/keys.js';
 import type { Op } from '../exec/runtime.js';
@@ -13,6 +14,7 @@ import { compileExpr } from './expr.js';
 import { isAggregateCall } from './expr-function.js';
 import type { FromEntry } from './from.js';
 import type { Scope } from './scope.js';
+import { ordinalTerm } from './terms.js';
 
 /** Aggregate calls in the given expressions (not inside subqueries, not window calls). */
 export function collectAggregates(cx: CompileCtx, exprs: readonly (Expr | null)[]): FunctionExpr[] {
@@ -100,13 +102,13 @@ export function compileAggregation(
 ): { op: Op; slots: Map<object, number> } {
   const rt = cx.rt;
   inScope.aggregateContext = 'group';
-  const groupEvs = (groupBy ?? []).map((g) => {
+  const groupEvs = (groupBy ?? []).map((g, gi) => {
     // GROUP BY n refers to the n-th result column
-    if (g.kind === 'Literal' && typeof g.value === 'number' && Number.isSafeInteger(g.value)) {
-      const n = g.value;
-      if (n < 1 || n > outputExprs.length) throw sqliteError(`${ordinal(n)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+    const n = ordinalTerm(g);
+    if (n !== null) {
+      if (n < 1 || n > outputExprs.length) throw sqliteError(`${ordinal(gi + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
       const e = outputExprs[n - 1];
-      if (!e) throw sqliteError(`${ordinal(n)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      if (!e) throw sqliteError(`${ordinal(gi + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
       if (collectAggregates(cx, [e]).length) throw sqliteError('aggregate functions are not allowed in the GROUP BY clause');
       return compileExpr(cx, e, inScope);
     }
@@ -119,7 +121,7 @@ export function compileAggregation(
     slots.set(call, slot);
     const name = call.name.toLowerCase();
     if (call.star) {
-      return { create: countStar, args: [], distinct: false, distinctColl: 'BINARY', filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null, slot, minMax: null };
+      return { create: countStar, args: [], distinct: false, distinctColl: 'BINARY', filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null, slot, minMax: null, orderBy: null };
     }
     const def = cx.functions.aggregate(call.name, call.args.length);
     if (!def) throw sqliteError(`wrong number of arguments to function ${call.name}()`);
@@ -129,14 +131,18 @@ export function compileAggregation(
     if (nested.length) throw sqliteError(`misuse of aggregate function ${nested[0].name}()`);
     const args = call.args.map((a) => compileExpr(cx, a, inScope));
     const collName = args[0]?.coll ?? 'BINARY';
+    const minMax = (name === 'min' || name === 'max') && call.args.length === 1 ? (name as 'min' | 'max') : null;
+    const coll = collName.toUpperCase() === 'BINARY' ? undefined : cx.collation(collName);
     return {
-      create: def.create,
+      create: coll && def.createWithCollation ? () => def.createWithCollation!(coll) : def.create,
       args: args.map((a) => a.ev),
       distinct: call.distinct,
       distinctColl: (hashableCollation(collName) ?? 'BINARY') as CollationName,
       filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null,
       slot,
-      minMax: (name === 'min' || name === 'max') && call.args.length === 1 ? (name as 'min' | 'max') : null,
+      // ORDER BY is ignored by min()/max() (SQLITE_FUNC_NEEDCOLL), which then keep their row rule
+      minMax,
+      orderBy: call.orderBy && call.orderBy.length && minMax === null ? compileAggregateOrderBy(cx, call.orderBy, inScope) : null,
     };
   });
   const sources = entries.map((e) => e.source);
@@ -152,6 +158,17 @@ export function compileAggregation(
   );
   void outScope;
   return { op, slots };
+}
+
+function compileAggregateOrderBy(cx: CompileCtx, terms: readonly OrderingTerm[], scope: Scope): NonNullable<AggregateSpec['orderBy']> {
+  const nested = collectAggregates(cx, terms.map((t) => t.expr));
+  if (nested.length) throw sqliteError(`misuse of aggregate function ${nested[0].name}()`);
+  const compiled = terms.map((t) => compileExpr(cx, t.expr, scope));
+  const keys: SortKey[] = terms.map((t, i) => {
+    const desc = t.direction === 'DESC';
+    return { index: i, desc, nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc, collation: cx.collation(compiled[i].coll ?? 'BINARY') };
+  });
+  return { keys: compiled.map((c) => c.ev), compare: makeComparator(keys) };
 }
 
 function ordinal(n: number): string {

@@ -32,7 +32,11 @@ function rename(plan: QueryPlan, cte: CommonTableExpr): QueryPlan {
 /** Pushes the WITH clause's CTEs onto cx.ctes; returns how many were pushed. */
 export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): number {
   let n = 0;
+  const names = new Set<string>();
   for (const cte of w.ctes) {
+    const lname = cte.name.toLowerCase();
+    if (names.has(lname)) throw sqliteError(`duplicate WITH table name: ${cte.name}`);
+    names.add(lname);
     const body = cte.select.body;
     const recursive = w.recursive && body.kind === 'Compound' && referencesName(body, cte.name);
     if (!recursive) {

@@ -4,7 +4,7 @@
  * references to aggregate and window results computed by the query's aggregate/window stage.
  */
 import { sqliteError } from '../../common/errors.js';
-import type { SqlValue } from '../../common/value.js';
+import { Real, type SqlValue } from '../../common/value.js';
 import type { Expr, FunctionExpr } from '../ast.js';
 import { toBool } from '../exec/truth.js';
 import type { CompileCtx } from './context.js';
@@ -34,9 +34,16 @@ export function compileFunctionCall(cx: CompileCtx, e: FunctionExpr, scope: Scop
     throw sqliteError(`misuse of aggregate: ${e.name}()`);
   }
   if (e.special) return compileCurrentTime(cx, name);
-  if (e.distinct) throw sqliteError(`DISTINCT aggregates must have exactly one argument`);
-  if (e.filter) throw sqliteError(`FILTER may not be used with non-aggregate ${e.name}()`);
+  // DISTINCT on a scalar function is accepted and ignored, as SQLite does
   const n = e.args.length;
+  if (e.filter || (e.orderBy && e.orderBy.length)) {
+    if (!cx.functions.scalar(e.name, n)) {
+      if (cx.functions.known(e.name)) throw sqliteError(`wrong number of arguments to function ${e.name}()`);
+      throw sqliteError(`no such function: ${e.name}`);
+    }
+    if (e.filter) throw sqliteError(`FILTER may not be used with non-aggregate ${e.name}()`);
+    throw sqliteError(`ORDER BY may not be used with non-aggregate ${e.name}()`);
+  }
   switch (name) {
     case 'coalesce':
     case 'ifnull': {
@@ -63,6 +70,13 @@ export function compileFunctionCall(cx: CompileCtx, e: FunctionExpr, scope: Scop
     case 'unlikely':
     case 'likelihood': {
       if ((name === 'likelihood' && n !== 2) || (name !== 'likelihood' && n !== 1)) break;
+      if (name === 'likelihood') {
+        // exprProbability: a floating-point literal no greater than 1.0
+        const p = e.args[1];
+        const v = p.kind === 'Literal' ? p.value : null;
+        const r = v instanceof Real ? v.value : typeof v === 'number' && !Number.isSafeInteger(v) ? v : -1;
+        if (r < 0 || r > 1) throw sqliteError(`second argument to ${e.name}() must be a constant between 0.0 and 1.0`);
+      }
       const x = compileExpr(cx, e.args[0], scope);
       return { ...x, aff: null, column: undefined };
     }

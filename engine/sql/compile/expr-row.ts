@@ -4,7 +4,7 @@
  */
 import { sqliteError } from '../../common/errors.js';
 import type { SqlValue } from '../../common/value.js';
-import type { BinaryExpr, Expr, InListExpr } from '../ast.js';
+import type { BinaryExpr, Expr, InListExpr, InSelectExpr } from '../ast.js';
 import type { Ev } from '../exec/runtime.js';
 import type { CompileCtx } from './context.js';
 import { compileExpr, comparison, plain } from './expr.js';
@@ -106,6 +106,60 @@ export function compileRowIn(cx: CompileCtx, e: InListExpr, scope: Scope): Compi
       }
       if (all && !nul) return not ? 0 : 1;
       if (all && nul) sawNull = true;
+    }
+    if (sawNull) return null;
+    return not ? 1 : 0;
+  });
+}
+
+/**
+ * `(a, b) IN (SELECT x, y ...)`: true when some row matches on every column, NULL when no row
+ * does but some row is not ruled out by a false comparison, else false (an empty set: false).
+ */
+export function compileRowInSelect(cx: CompileCtx, e: InSelectExpr, scope: Scope): Compiled {
+  const lhs = rowItems(cx, e.expr, scope);
+  const n = lhs.length;
+  const plan = cx.compileSelect(e.select, scope);
+  if (plan.columns.length !== n) throw sqliteError(`sub-select returns ${plan.columns.length} columns - expected ${n}`);
+  const cached: SqlValue[] = new Array<SqlValue>(n).fill(null);
+  const lc: Compiled[] = lhs.map((c, i) => ({ ...c, ev: () => cached[i] }));
+  let row: readonly SqlValue[] = [];
+  const tests = plan.columns.map((c, i) =>
+    comparison(cx, '=', lc[i], { ev: () => row[i], aff: c.affinity, coll: c.collation, explicitColl: false }),
+  );
+  const evs = lhs.map((c) => c.ev);
+  const not = e.not;
+  const src = plan.source;
+  let rows: (readonly SqlValue[])[] | null = null;
+  if (!plan.correlated) cx.rt.resets.push({ reset: () => (rows = null) });
+  const load = (): (readonly SqlValue[])[] => {
+    const out: (readonly SqlValue[])[] = [];
+    src.open();
+    try {
+      for (let r = src.next(); r !== null; r = src.next()) out.push(r.slice());
+    } finally {
+      src.close();
+    }
+    return out;
+  };
+  return plain(() => {
+    for (let i = 0; i < n; i++) cached[i] = evs[i]();
+    const set = plan.correlated ? load() : (rows ??= load());
+    let sawNull = false;
+    for (const r of set) {
+      row = r;
+      let all = true;
+      let nul = false;
+      for (let i = 0; i < n; i++) {
+        const v = tests[i]();
+        if (v === 0) {
+          all = false;
+          break;
+        }
+        if (v === null) nul = true;
+      }
+      if (all && !nul) return not ? 0 : 1;
+      if (all) sawNull = true;
     }
     if (sawNull) return null;
     return not ? 1 : 0;

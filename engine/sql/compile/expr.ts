@@ -16,7 +16,7 @@ import type { CompileCtx } from './context.js';
 import { resolveColumn, type Compiled, type Scope } from './scope.js';
 import { compileFunctionCall } from './expr-function.js';
 import { compileSubqueryExpr, compileInSelect, compileExists } from './expr-subquery.js';
-import { compileRowComparison, compileRowIn } from './expr-row.js';
+import { compileRowComparison, compileRowIn, compileRowInSelect } from './expr-row.js';
 
 const TRUE = 1;
 const FALSE = 0;
@@ -47,12 +47,25 @@ export function compileExpr(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
     case 'Column':
       return resolveColumn(scope, e.table, e.name, e.quoted, (n) => cx.collation(n)).compiled;
     case 'Unary':
+      if (e.op === '-' && e.operand.kind === 'Literal') {
+        // SQLite codes `-<float literal>` as a negative literal (so -0.0 keeps its sign), not 0 - x
+        const v = e.operand.value;
+        if (v instanceof Real) return constantOf(new Real(-v.value));
+        if (typeof v === 'number' && !Number.isSafeInteger(v)) return constantOf(-v);
+      }
       return compileUnary(cx, e.op, compileExpr(cx, e.operand, scope));
     case 'Binary':
       return compileBinary(cx, e, scope);
     case 'Like':
       return compileLike(cx, e, scope);
     case 'Between': {
+      if (e.expr.kind === 'RowValue' || e.low.kind === 'RowValue' || e.high.kind === 'RowValue') {
+        // (a, b) BETWEEN x AND y is x <= (a, b) AND (a, b) <= y
+        const ge: Expr = { kind: 'Binary', op: '>=', left: e.expr, right: e.low, start: e.start, end: e.end };
+        const le: Expr = { kind: 'Binary', op: '<=', left: e.expr, right: e.high, start: e.start, end: e.end };
+        const both: Expr = { kind: 'Binary', op: 'AND', left: ge, right: le, start: e.start, end: e.end };
+        return compileExpr(cx, e.not ? { kind: 'Unary', op: 'NOT', operand: both, start: e.start, end: e.end } : both, scope);
+      }
       const x = compileExpr(cx, e.expr, scope);
       const lo = compileExpr(cx, e.low, scope);
       const hi = compileExpr(cx, e.high, scope);
@@ -73,6 +86,7 @@ export function compileExpr(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
       if (e.expr.kind === 'RowValue' || e.list.some((x) => x.kind === 'RowValue')) return compileRowIn(cx, e, scope);
       return compileInList(cx, e.not, compileExpr(cx, e.expr, scope), e.list.map((x) => compileExpr(cx, x, scope)));
     case 'InSelect':
+      if (e.expr.kind === 'RowValue') return compileRowInSelect(cx, e, scope);
       return compileInSelect(cx, e, scope);
     case 'InTable':
       return compileInSelect(cx, {
@@ -411,11 +425,17 @@ function compileLike(cx: CompileCtx, e: Extract<Expr, { kind: 'Like' }>, scope: 
   const r = compileExpr(cx, e.right, scope).ev;
   const esc = e.escape ? compileExpr(cx, e.escape, scope).ev : null;
   const not = e.not;
+  if (e.op === 'MATCH' && !cx.functions.scalar('match', 2)) {
+    // SQLite's built-in match() (for full-text tables) fails when it runs
+    return plain(() => {
+      throw sqliteError('unable to use function MATCH in the requested context');
+    });
+  }
   if (e.op === 'REGEXP' || e.op === 'MATCH') {
     // REGEXP calls the user function regexp(pattern, value); MATCH calls match(pattern, value).
     const call = compileFunctionCall(cx, {
       kind: 'Function',
-      name: e.op.toLowerCase(),
+      name: e.op, // as SQLite's message shows the operator token (usually upper case)
       args: [e.right, e.left],
       distinct: false,
       star: false,

@@ -14,6 +14,7 @@ import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from './sc
 import { bindTableSource } from './table-source.js';
 import { tableFunctionSource, type TableFunctionBinding } from './table-function.js';
 import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
+import { dbNameOf } from '../../catalog/schema.js';
 
 export interface FromEntry {
   readonly source: ScopeSource;
@@ -30,6 +31,8 @@ export interface FromEntry {
   readonly asOf: unknown;
   /** Table-valued functions: lets the planner pass WHERE terms on hidden columns as arguments. */
   readonly tvf?: TableFunctionBinding;
+  /** A subquery source referring to an enclosing query (which makes this query correlated too). */
+  readonly correlated?: boolean;
 }
 
 function columnRef(table: string, name: string): Expr {
@@ -38,7 +41,24 @@ function columnRef(table: string, name: string): Expr {
 
 export function bindFrom(cx: CompileCtx, from: FromItem | null, outer: Scope | null, entries: FromEntry[], lateral: () => Scope): void {
   if (!from) return;
-  bindItem(cx, from, outer, entries, 'INNER', null, null, false, lateral);
+  const start = entries.length;
+  bindItem(cx, from, outer, entries, 'INNER', null, null, false, lateral, hasRightJoin(from));
+  // SQLite's JT_LTORJ: every item left of the last RIGHT/FULL JOIN
+  for (let i = entries.length - 1; i > start; i--) {
+    const t = entries[i].joinType;
+    if (t !== 'RIGHT' && t !== 'FULL') continue;
+    for (let j = start; j < i; j++) entries[j].source.leftOfRightJoin = true;
+    break;
+  }
+}
+
+function hasRightJoin(item: FromItem): boolean {
+  if (item.kind !== 'Join') return false;
+  return item.joinType === 'RIGHT' || item.joinType === 'FULL' || hasRightJoin(item.left) || hasRightJoin(item.right);
+}
+
+function functionCall(name: string, args: Expr[]): Expr {
+  return { kind: 'Function', name, args, distinct: false, star: false, filter: null, over: null, orderBy: null, special: false, start: 0, end: 0 };
 }
 
 function bindItem(
@@ -51,12 +71,11 @@ function bindItem(
   using: readonly string[] | null,
   natural: boolean,
   lateral: () => Scope,
+  anyRightJoin: boolean,
 ): void {
   if (item.kind === 'Join') {
-    bindItem(cx, item.left, outer, entries, joinType, on, using, natural, lateral);
-    const before = entries.length;
-    bindItem(cx, item.right, outer, entries, item.joinType, item.on, item.using, item.natural, lateral);
-    void before;
+    bindItem(cx, item.left, outer, entries, joinType, on, using, natural, lateral, anyRightJoin);
+    bindItem(cx, item.right, outer, entries, item.joinType, item.on, item.using, item.natural, lateral, anyRightJoin);
     return;
   }
   const leftSources = entries.map((e) => e.source);
@@ -75,13 +94,27 @@ function bindItem(
   const usingTerms: [Expr, Expr][] = [];
   for (const n of names) {
     const ln = n.toLowerCase();
-    const left = leftSources.find((s) => s.byName.has(ln) && !s.merged.has(ln));
-    if (!left || !entry.source.byName.has(ln)) {
+    const li = leftSources.findIndex((s) => s.byName.has(ln));
+    if (li < 0 || !entry.source.byName.has(ln)) {
       throw sqliteError(`cannot join using column ${n} - column not present in both tables`);
     }
     entry.source.merged.add(ln);
-    usingTerms.push([columnRef(left.name, n), columnRef(entry.source.name, n)]);
+    let leftExpr = columnRef(leftSources[li].name, n);
+    if (anyRightJoin) {
+      // With a RIGHT/FULL JOIN anywhere, the left side is coalesce() of every left table with
+      // the column (sqlite3ProcessJoin); each after the first must itself be joined by USING.
+      const args: Expr[] = [leftExpr];
+      for (let j = li + 1; j < leftSources.length; j++) {
+        const s = leftSources[j];
+        if (!s.byName.has(ln)) continue;
+        if (!s.merged.has(ln)) throw sqliteError(`ambiguous reference to ${n} in USING()`);
+        args.push(columnRef(s.name, n));
+      }
+      if (args.length > 1) leftExpr = functionCall('coalesce', args);
+    }
+    usingTerms.push([leftExpr, columnRef(entry.source.name, n)]);
   }
+  if (joinType === 'RIGHT' || joinType === 'FULL') entry.source.rightJoin = joinType;
   entries.push({ ...entry, usingTerms });
 }
 
@@ -105,16 +138,20 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
       }
       const lname = item.name.toLowerCase();
       if (lname === 'sqlite_master' || lname === 'sqlite_schema' || lname === 'sqlite_temp_master' || lname === 'sqlite_temp_schema') {
-        const t = sqliteSchemaTable(item.name, lname.startsWith('sqlite_temp'));
+        const t = sqliteSchemaTable(item.name, lname.startsWith('sqlite_temp') || schemaName === 'temp', cx.schema.hasTemp);
         const slot = rt.allocSlot();
         return { ...base, source: bindTableSource(cx, t, alias, slot), table: t, op: null, indexedBy: null, asOf: item.asOf };
       }
-      const table = cx.schema.table(item.name);
+      const table = cx.schema.table(item.name, dbNameOf(schemaName));
       if (table) {
+        if (typeof item.indexedBy === 'string') {
+          const want = item.indexedBy.toLowerCase();
+          if (!cx.schema.indexesOf(table.name).some((i) => i.name.toLowerCase() === want)) throw sqliteError(`no such index: ${item.indexedBy}`);
+        }
         const slot = rt.allocSlot();
-        return { ...base, source: bindTableSource(cx, table, alias, slot), table, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
+        return { ...base, source: bindTableSource(cx, table, alias, slot, table.temp ? 'temp' : 'main'), table, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
       }
-      const view = cx.schema.views.get(lname);
+      const view = cx.schema.view(item.name, dbNameOf(schemaName));
       if (view) {
         const saved = cx.ctes.splice(0, cx.ctes.length);
         let plan: QueryPlan;
@@ -158,7 +195,7 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
 }
 
 /** A query plan exposed as a source (subquery, view, CTE reference). */
-export function planSource(cx: CompileCtx, plan: QueryPlan, name: string): { source: ScopeSource; table: null; op: Op } {
+export function planSource(cx: CompileCtx, plan: QueryPlan, name: string): { source: ScopeSource; table: null; op: Op; correlated: boolean } {
   const rt = cx.rt;
   const slot = rt.allocSlot();
   const cols: ScopeColumn[] = plan.columns.map((c, i) => ({
@@ -176,7 +213,7 @@ export function planSource(cx: CompileCtx, plan: QueryPlan, name: string): { sou
   const source = makeSource(slot, name, null, cols, null, plan.columns.length);
   const op = new SubquerySourceOp(rt, slot, plan.source, plan.correlated);
   rt.resets.push(op);
-  return { source, table: null, op };
+  return { source, table: null, op, correlated: plan.correlated };
 }
 
 export function noRows(): SqlValue[] {

@@ -24,6 +24,10 @@ interface Term {
   readonly slots: ReadonlySet<number>;
   /** For terms of a LEFT JOIN's ON clause: the slot of that join's right side. */
   readonly onOf: number | null;
+  /** A WHERE term (not an ON/USING term): with a RIGHT/FULL JOIN present, applied after all joins. */
+  readonly isWhere: boolean;
+  /** For ON/USING terms: the index (in FROM order) of the join they belong to. */
+  readonly ofEntry: number;
   applied: boolean;
 }
 
@@ -49,18 +53,19 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
   const rt = cx.rt;
   const details: string[] = [];
   const terms: Term[] = [];
-  const addTerm = (e: Expr, onOf: number | null) => {
+  const addTerm = (e: Expr, onOf: number | null, isWhere: boolean, ofEntry: number) => {
     const slots = new Set<number>();
     referencedSlots(e, scope, slots);
-    terms.push({ expr: e, slots, onOf, applied: false });
+    terms.push({ expr: e, slots, onOf, isWhere, ofEntry, applied: false });
   };
   const hasOuterRightFull = entries.some((e) => e.joinType === 'RIGHT' || e.joinType === 'FULL');
-  for (const w of conjuncts(where)) addTerm(w, null);
-  for (const e of entries) {
+  for (const w of conjuncts(where)) addTerm(w, null, true, -1);
+  for (let ei = 0; ei < entries.length; ei++) {
+    const e = entries[ei];
     const isLeft = e.joinType === 'LEFT';
     const own = [...conjuncts(e.on), ...e.usingTerms.map(([l, r]) => eqExpr(l, r))];
     if (e.joinType === 'RIGHT' || e.joinType === 'FULL') continue; // handled as the join's ON
-    for (const t of own) addTerm(t, isLeft ? e.source.slot : null);
+    for (const t of own) addTerm(t, isLeft ? e.source.slot : null, false, ei);
   }
 
   if (entries.length === 0) {
@@ -77,11 +82,18 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
   let op: Op | null = null;
   let ordered = false;
 
-  const boundScopeFor = () => new Scope(bound.slice(), scope.parent, scope.query);
-  const termsNow = (slot: number, forLeft: number | null) =>
+  const boundScopeFor = () => {
+    const s = new Scope(bound.slice(), scope.parent, scope.query);
+    s.aliases = scope.aliases;
+    s.aliasNames = scope.aliasNames;
+    s.aggregateContext = scope.aggregateContext;
+    return s;
+  };
+  const termsNow = (slot: number, forLeft: number | null, entryIndex: number) =>
     terms.filter((t) => {
       if (t.applied) return false;
-      if (hasOuterRightFull && t.onOf === null) return false;
+      // below a RIGHT/FULL JOIN both sides are null-extended: a term waits for its own join
+      if (hasOuterRightFull && (t.isWhere || t.ofEntry > entryIndex)) return false;
       if (t.onOf !== null && t.onOf !== forLeft) return false;
       // a WHERE term touching a LEFT JOIN's right side must wait until after that join
       if (forLeft !== null && t.onOf === null && t.slots.has(slot)) return false;
@@ -93,7 +105,7 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
     const slot = entry.source.slot;
     const isLeft = entry.joinType === 'LEFT';
     const isRightFull = entry.joinType === 'RIGHT' || entry.joinType === 'FULL';
-    const avail = isRightFull ? [] : termsNow(slot, isLeft ? slot : null);
+    const avail = isRightFull ? [] : termsNow(slot, isLeft ? slot : null, entries.indexOf(entry));
     let inner: Op;
     const consumed = new Set<number>();
     const accessScope = boundScopeFor();
@@ -171,7 +183,7 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
     }
     if (isLeft || isRightFull) {
       // WHERE terms now fully bound apply after the outer join
-      const after = terms.filter((t) => !t.applied && t.onOf === null && !hasOuterRightFull && [...t.slots].every((s) => boundSlots.has(s)));
+      const after = terms.filter((t) => !t.applied && t.onOf === null && !(hasOuterRightFull && t.isWhere) && [...t.slots].every((s) => boundSlots.has(s)));
       const pred = combine(cx, after.map((t) => t.expr), fullScope);
       after.forEach((t) => (t.applied = true));
       if (pred) op = new FilterOp(op, pred);
@@ -298,7 +310,8 @@ function tryHashJoin(cx: CompileCtx, entry: FromEntry, avail: Term[], accessScop
       };
       // Terms on the inner table alone filter the build side.
       const own = avail.filter((a, j) => j !== i && [...a.slots].every((s) => s === slot));
-      let build: Op = new TableScanOp(cx.rt, slot, entry.table!.root);
+      // a full scan, through the primary-key tree for a WITHOUT ROWID table
+      let build: Op = entry.table!.withoutRowid ? chooseAccess(cx, src, entry.table!, [], () => true, innerScope, null, null).op : new TableScanOp(cx.rt, slot, entry.table!.root);
       if (own.length) {
         const evs = own.map((a) => compileExpr(cx, a.expr, innerScope).ev);
         build = new FilterOp(build, () => {

@@ -9,12 +9,22 @@ import type { Schema } from '../../catalog/schema.js';
 import type { TableSchema } from '../../catalog/types.js';
 import type { TableValuedFunctionDef } from '../functions/registry.js';
 import type { CompileCtx } from './context.js';
+import type { ExecHost } from '../exec/runtime.js';
+import { tableHashOrder } from '../../catalog/table-hash-order.js';
 
 export interface PragmaTable {
   readonly columns: readonly string[];
   /** The argument the pragma takes (named as SQLite's hidden column `arg`), if any. */
   readonly takesArg: boolean;
-  rows(schema: Schema, arg: SqlValue): SqlValue[][];
+  /** The argument may be left out (table_list, foreign_key_check: all tables). */
+  readonly argOptional?: boolean;
+  rows(schema: Schema, arg: SqlValue, host: ExecHost): SqlValue[][];
+}
+
+/** PRAGMA foreign_key_check's rows (pragma.ts registers it; it reads table data through the host). */
+let foreignKeyCheckRows: ((host: ExecHost, only: string | null) => SqlValue[][]) | null = null;
+export function setForeignKeyCheck(f: typeof foreignKeyCheckRows): void {
+  foreignKeyCheckRows = f;
 }
 
 const upperTypes = new Set(['INT', 'INTEGER', 'REAL', 'TEXT', 'BLOB', 'ANY', 'NUMERIC']);
@@ -118,19 +128,39 @@ function foreignKeyList(schema: Schema, arg: SqlValue): SqlValue[][] {
   return rows;
 }
 
+/** The tables and views of each database in SQLite's table-hash order (table-hash-order.ts). */
+export function tablesInHashOrder(schema: Schema): { db: 'main' | 'temp'; name: string; table: TableSchema | null }[] {
+  const out: { db: 'main' | 'temp'; name: string; table: TableSchema | null }[] = [];
+  for (const db of ['main', 'temp'] as const) {
+    const part = schema.part(db);
+    const master = db === 'main' ? 'sqlite_master' : 'sqlite_temp_master';
+    const names = [master, ...(part ? part.rows.filter((r) => r.type === 'table' || r.type === 'view').map((r) => r.name) : [])];
+    for (const name of tableHashOrder(names)) {
+      out.push({ db, name, table: name === master ? null : part?.tables.get(name.toLowerCase()) ?? null });
+    }
+  }
+  return out;
+}
+
 function tableList(schema: Schema, arg: SqlValue): SqlValue[][] {
   const rows: SqlValue[][] = [];
   const want = typeof arg === 'string' ? arg.toLowerCase() : null;
-  for (const t of schema.tables.values()) {
-    if (want && t.name.toLowerCase() !== want) continue;
-    rows.push(['main', t.name, 'table', t.columns.length, t.withoutRowid ? 1 : 0, t.strict ? 1 : 0]);
+  for (const { db, name, table: t } of tablesInHashOrder(schema)) {
+    const shown = name === 'sqlite_master' ? 'sqlite_schema' : name === 'sqlite_temp_master' ? 'sqlite_temp_schema' : name;
+    if (want && shown.toLowerCase() !== want && name.toLowerCase() !== want) continue;
+    if (t) {
+      rows.push([db, t.name, 'table', t.columns.length, t.withoutRowid ? 1 : 0, t.strict ? 1 : 0]);
+      continue;
+    }
+    if (shown !== name) {
+      rows.push([db, shown, 'table', 5, 0, 0]);
+      continue;
+    }
+    const part = schema.part(db);
+    const v = part?.views.get(name.toLowerCase());
+    if (v) rows.push([db, v.name, 'view', viewColumns?.(schema, v.name)?.length ?? 0, 0, 0]);
+    else if (part?.virtualTables.has(name.toLowerCase())) rows.push([db, name, 'virtual', 0, 0, 0]);
   }
-  for (const v of schema.views.values()) {
-    if (want && v.name.toLowerCase() !== want) continue;
-    rows.push(['main', v.name, 'view', viewColumns?.(schema, v.name)?.length ?? 0, 0, 0]);
-  }
-  if (!want || want === 'sqlite_schema' || want === 'sqlite_master') rows.push(['main', 'sqlite_schema', 'table', 5, 0, 0]);
-  if (!want || want === 'sqlite_temp_schema' || want === 'sqlite_temp_master') rows.push(['temp', 'sqlite_temp_schema', 'table', 5, 0, 0]);
   return rows;
 }
 
@@ -141,26 +171,35 @@ export const PRAGMA_TABLES: Record<string, PragmaTable> = {
   index_info: { columns: ['seqno', 'cid', 'name'], takesArg: true, rows: (s, a) => indexInfo(s, a, false) },
   index_xinfo: { columns: ['seqno', 'cid', 'name', 'desc', 'coll', 'key'], takesArg: true, rows: (s, a) => indexInfo(s, a, true) },
   foreign_key_list: { columns: ['id', 'seq', 'table', 'from', 'to', 'on_update', 'on_delete', 'match'], takesArg: true, rows: foreignKeyList },
-  table_list: { columns: ['schema', 'name', 'type', 'ncol', 'wr', 'strict'], takesArg: true, rows: tableList },
+  table_list: { columns: ['schema', 'name', 'type', 'ncol', 'wr', 'strict'], takesArg: true, argOptional: true, rows: tableList },
   database_list: { columns: ['seq', 'name', 'file'], takesArg: false, rows: () => [] },
   collation_list: { columns: ['seq', 'name'], takesArg: false, rows: () => [[0, 'RTRIM'], [1, 'NOCASE'], [2, 'BINARY']] },
 };
 
 /** `pragma_xxx(...)` as a table-valued function. */
 export function pragmaTableFunction(cx: CompileCtx, name: string): TableValuedFunctionDef | undefined {
-  const p = PRAGMA_TABLES[name];
-  if (!p) {
-    if (name === 'foreign_key_check' || name === 'integrity_check' || name === 'quick_check') return undefined;
-    return undefined;
-  }
   const schema = cx.schema;
+  if (name === 'foreign_key_check') {
+    return {
+      name: 'pragma_foreign_key_check',
+      columns: ['table', 'rowid', 'parent', 'fkid'],
+      hidden: ['arg', 'schema'],
+      rows: (args) => foreignKeyCheckRows!(cx.rt.host, typeof args[0] === 'string' ? args[0] : null),
+    };
+  }
+  if (name === 'schema_version' || name === 'user_version' || name === 'application_id') {
+    const field = name === 'schema_version' ? 'schemaCookie' : name === 'user_version' ? 'userVersion' : 'applicationId';
+    return { name: `pragma_${name}`, columns: [name], hidden: ['schema'], rows: () => [[cx.rt.host.view().header[field]]] };
+  }
+  const p = PRAGMA_TABLES[name];
+  if (!p) return undefined;
   return {
     name: `pragma_${name}`,
     columns: p.columns,
     hidden: p.takesArg ? ['arg', 'schema'] : ['schema'],
     rows: (args) => {
-      if (p.takesArg && args.length === 0) throw sqliteError(`pragma_${name}() requires an argument`);
-      return p.rows(schema, args[0] ?? null);
+      if (p.takesArg && !p.argOptional && args.length === 0) throw sqliteError(`pragma_${name}() requires an argument`);
+      return p.rows(schema, args[0] ?? null, cx.rt.host);
     },
   };
 }

@@ -10,7 +10,7 @@ import type { Connection } from '../connection.js';
 import type { ColumnDescriptor } from '../session-api.js';
 import type { CompileCtx } from './context.js';
 import type { RunPlan } from './statement.js';
-import { PRAGMA_TABLES, setViewColumnsResolver } from './pragma-functions.js';
+import { PRAGMA_TABLES, setForeignKeyCheck, setViewColumnsResolver, tablesInHashOrder } from './pragma-functions.js';
 import { toText } from '../semantics/convert.js';
 import { keyInfoFor } from './access-path.js';
 import { bindTableSource } from './table-source.js';
@@ -79,7 +79,7 @@ export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt
   if (table) {
     setViewColumnsResolver((schema, v) => viewColumnsOf(conn, schema, v));
     if (table.takesArg && !has && name !== 'table_list') return { columns: [], write: false, run: () => [] };
-    return { columns: table.columns.map(col), write: false, run: () => table.rows(conn.schema(), arg) };
+    return { columns: table.columns.map(col), write: false, run: () => table.rows(conn.schema(), arg, conn) };
   }
   switch (name) {
     case 'foreign_keys':
@@ -225,12 +225,16 @@ function integrityCheck(conn: Connection, cx: CompileCtx, maxErrors: number): Sq
   return problems.length ? problems.slice(0, maxErrors).map((p) => [p]) : [['ok']];
 }
 
+setForeignKeyCheck((host, only) => foreignKeyCheck(host as Connection, only));
+
 function foreignKeyCheck(conn: Connection, only: string | null): SqlValue[][] {
   const schema = conn.schema();
   const out: SqlValue[][] = [];
   const cx = makeCtx(conn, schema);
   const view = conn.view();
-  for (const t of schema.tables.values()) {
+  // tables in the order SQLite's schema hash lists them
+  const tables = tablesInHashOrder(schema).flatMap((e) => (e.table ? [e.table] : []));
+  for (const t of tables) {
     if (only && t.name.toLowerCase() !== only.toLowerCase()) continue;
     if (t.foreignKeys.length === 0) continue;
     const slot = cx.rt.allocSlot();

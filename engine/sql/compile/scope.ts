@@ -59,6 +59,13 @@ export interface ScopeSource {
   readonly nullRow: readonly SqlValue[];
   /** Columns are found only when qualified with the source name (excluded.x, NEW.x, OLD.x). */
   qualifiedOnly?: boolean;
+  /**
+   * Set on the right side of a RIGHT or FULL JOIN: an unqualified reference to one of its
+   * `merged` (USING) columns then names this source (RIGHT) or coalesce() of all (FULL).
+   */
+  rightJoin?: 'RIGHT' | 'FULL';
+  /** Set on the sources left of a FROM's last RIGHT/FULL JOIN (SQLite's JT_LTORJ). */
+  leftOfRightJoin?: boolean;
 }
 
 export function makeSource(
@@ -103,6 +110,8 @@ export class Scope {
 
   /** Result-column aliases usable as a fallback (WHERE, GROUP BY, HAVING, ORDER BY). */
   aliases: ((name: string) => Compiled | null) | null = null;
+  /** Lower-cased names `aliases` knows (for dependency analysis without compiling). */
+  aliasNames: ReadonlySet<string> | null = null;
   /**
    * In the output phase of an aggregate query: aggregate calls (by AST node) already computed
    * into runtime value slots. null when aggregates are not allowed here.
@@ -158,17 +167,26 @@ export type CollationLookup = (name: string) => Collation | undefined;
 function findIn(s: Scope, ltable: string | null, lname: string, name: string, table: string | null): Compiled | null {
   let hit: Compiled | null = null;
   let hitSource: ScopeSource | null = null;
+  // FULL JOIN USING columns: the earlier matches to coalesce (SQLite's pFJMatch).
+  let fullMatches: Compiled[] | null = null;
   for (const src of s.sources) {
     if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
-    if (ltable === null && (src.merged.has(lname) || src.qualifiedOnly)) continue;
+    if (ltable === null && src.qualifiedOnly) continue;
     const ci = src.byName.get(lname);
-    if (ci !== undefined) {
-      if (hit && hitSource !== src) throw sqliteError(`ambiguous column name: ${table ? `${table}.` : ''}${name}`);
-      const c = src.columns[ci];
-      hit = { ev: c.read, aff: c.affinity, coll: c.collation, explicitColl: false, column: { source: src, index: ci } };
-      hitSource = src;
+    if (ci === undefined) continue;
+    if (ltable === null && src.merged.has(lname) && hit) {
+      // a USING column: INNER/LEFT keep the left-most table, RIGHT takes this one, FULL coalesces
+      if (src.rightJoin === undefined) continue;
+      if (src.rightJoin === 'FULL') (fullMatches ??= []).push(hit);
+      else fullMatches = null;
+    } else if (hit && hitSource !== src) {
+      throw sqliteError(`ambiguous column name: ${table ? `${table}.` : ''}${name}`);
     }
+    const c = src.columns[ci];
+    hit = { ev: c.read, aff: c.affinity, coll: c.collation, explicitColl: false, column: { source: src, index: ci } };
+    hitSource = src;
   }
+  if (hit && fullMatches) return coalesceOf([...fullMatches, hit]);
   if (hit) return hit;
   if (ROWID_NAMES.has(lname)) {
     for (const src of s.sources) {
@@ -177,4 +195,23 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
     }
   }
   return null;
+}
+
+/** coalesce() of the columns a FULL JOIN's USING merges; affinity and collation of the first (SQLite's AFF_DEFER). */
+function coalesceOf(parts: readonly Compiled[]): Compiled {
+  const evs = parts.map((p) => p.ev);
+  const ev: Ev =
+    evs.length === 2
+      ? () => {
+          const v = evs[0]();
+          return v !== null ? v : evs[1]();
+        }
+      : () => {
+          for (let i = 0; i < evs.length; i++) {
+            const v = evs[i]();
+            if (v !== null) return v;
+          }
+          return null;
+        };
+  return { ev, aff: parts[0].aff, coll: parts[0].coll, explicitColl: false };
 }

@@ -15,6 +15,7 @@ import type { CompileCtx, QueryPlan, ResultColumnInfo } from './context.js';
 import { compileExpr } from './expr.js';
 import { bindFrom, type FromEntry } from './from.js';
 import { planJoins } from './join-plan.js';
+import { ordinalTerm } from './terms.js';
 import { compileAggregation, collectAggregates } from './aggregate.js';
 import { compileWindows, collectWindowCalls } from './window.js';
 import { bindCtes } from './cte.js';
@@ -89,8 +90,9 @@ function orderAndLimitCompound(cx: CompileCtx, plan: QueryPlan, orderBy: readonl
         e = e.expr;
       }
       let idx = -1;
-      if (e.kind === 'Literal' && typeof e.value === 'number' && Number.isSafeInteger(e.value)) {
-        idx = e.value - 1;
+      const n = ordinalTerm(t.expr);
+      if (n !== null) {
+        idx = n - 1;
         if (idx < 0 || idx >= plan.columns.length) {
           throw sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${plan.columns.length}`);
         }
@@ -121,12 +123,20 @@ function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: r
   for (const rc of cols) {
     if (rc.kind === 'Star') {
       if (!hasFrom) throw sqliteError('no tables specified');
-      for (const s of sources) {
+      sources.forEach((s, si) => {
         s.columns.forEach((c, i) => {
-          if (c.hidden || s.merged.has(c.name.toLowerCase())) return;
+          const lname = c.name.toLowerCase();
+          if (c.hidden || s.merged.has(lname)) return;
+          if (s.leftOfRightJoin && sources.some((r, ri) => ri > si && r.merged.has(lname))) {
+            // left of a RIGHT/FULL JOIN and named in a later USING: `*` means the unqualified
+            // name, which resolves to the right table or coalesce() (SQLite's selectExpander)
+            const ref: Expr = { kind: 'Column', schema: null, table: null, name: c.name, quoted: false, start: 0, end: 0 };
+            out.push({ compiled: null, expr: ref, direct: null, name: c.name, aliased: false });
+            return;
+          }
           out.push({ compiled: null, expr: null, direct: { source: s, index: i }, name: c.name, aliased: false });
         });
-      }
+      });
     } else if (rc.kind === 'TableStar') {
       const s = sources.find((x) => x.name.toLowerCase() === rc.table.toLowerCase());
       if (!s) throw sqliteError(`no such table: ${rc.table}`);
@@ -169,6 +179,7 @@ function compileCore(
     return lateralScope;
   });
   const scope = mkScope(sources());
+  if (entries.some((e) => e.correlated)) scope.query.correlated = true;
   if (lateralScope) (lateralScope as Scope).query.correlated && (scope.query.correlated = true);
   const outputs = expandColumns(cx, core.columns, scope.sources, core.from !== null);
 
@@ -200,6 +211,7 @@ function compileCore(
 
   // WHERE and join plan
   scope.aliases = aliasResolver(scope);
+  scope.aliasNames = new Set(aliasExprs.keys());
   scope.aggregateContext = 'where';
   const orderWish = !isAggregate && winCalls.length === 0 && !core.distinct ? orderRequest(cx, orderBy, scope, entries) : null;
   const joined = planJoins(cx, entries, core.where, scope, orderWish);
@@ -225,6 +237,9 @@ function compileCore(
   // Projection
   const evs: Ev[] = [];
   const columns: ResultColumnInfo[] = [];
+  // result columns cannot refer to each other's aliases (ORDER BY, HAVING and WHERE can)
+  const outAliases = outScope.aliases;
+  outScope.aliases = null;
   for (const o of outputs) {
     if (o.direct) {
       const c = o.direct.source.columns[o.direct.index];
@@ -245,6 +260,7 @@ function compileCore(
       origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : null,
     });
   }
+  outScope.aliases = outAliases;
   const width = evs.length;
 
   // ORDER BY keys (possibly hidden columns)
@@ -260,8 +276,9 @@ function compileCore(
       const desc = t.direction === 'DESC';
       const nullsFirst = t.nulls ? t.nulls === 'FIRST' : !desc;
       let idx = -1;
-      if (e.kind === 'Literal' && typeof e.value === 'number' && Number.isSafeInteger(e.value)) {
-        idx = e.value - 1;
+      const n = ordinalTerm(t.expr);
+      if (n !== null) {
+        idx = n - 1;
         if (idx < 0 || idx >= width) throw sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
       } else if (e.kind === 'Column' && e.table === null) {
         const k = e.name.toLowerCase();

@@ -74,37 +74,46 @@ class QueryExecutable implements Executable {
     this.columns = describeColumns(plan);
   }
   open(params: readonly SqlValue[]): RowCursor {
-    const { conn, rt, plan } = this;
-    let state: 0 | 1 | 2 = 0; // 0 not started, 1 running, 2 done
-    const finish = () => {
-      if (state === 1) plan.source.close();
-      state = 2;
-    };
-    return {
-      step: () => {
-        if (state === 2) return null;
-        try {
-          if (state === 0) {
-            conn.startStatement();
-            rt.beginExecution(conn, params as SqlValue[]);
-            plan.source.open();
-            state = 1;
-          }
-          const r = plan.source.next();
-          if (r === null) finish();
-          return r;
-        } catch (e) {
-          try {
-            finish();
-          } catch {
-            /* keep the original error */
-          }
-          state = 2;
-          throw e;
-        }
-      },
-      close: finish,
-    };
+    return new QueryCursor(this.conn, this.rt, this.plan, params);
+  }
+}
+
+/** One execution of a query: starts lazily at the first step, closes at exhaustion or error. */
+class QueryCursor implements RowCursor {
+  private state: 0 | 1 | 2 = 0; // 0 not started, 1 running, 2 done
+  constructor(
+    private readonly conn: Connection,
+    private readonly rt: Runtime,
+    private readonly plan: QueryPlan,
+    private readonly params: readonly SqlValue[],
+  ) {}
+
+  step(): SqlValue[] | null {
+    if (this.state === 2) return null;
+    try {
+      if (this.state === 0) {
+        this.conn.startStatement();
+        this.rt.beginExecution(this.conn, this.params as SqlValue[]);
+        this.plan.source.open();
+        this.state = 1;
+      }
+      const r = this.plan.source.next();
+      if (r === null) this.close();
+      return r;
+    } catch (e) {
+      try {
+        this.close();
+      } catch {
+        /* keep the original error */
+      }
+      this.state = 2;
+      throw e;
+    }
+  }
+
+  close(): void {
+    if (this.state === 1) this.plan.source.close();
+    this.state = 2;
   }
 }
 

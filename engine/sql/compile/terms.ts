@@ -19,12 +19,17 @@ export function conjuncts(e: Expr | null, out: Expr[] = []): Expr[] {
 export function sourceOfColumn(sources: readonly ScopeSource[], table: string | null, name: string): { src: ScopeSource; index: number } | null {
   const lname = name.toLowerCase();
   const ltable = table?.toLowerCase() ?? null;
+  let hit: { src: ScopeSource; index: number } | null = null;
   for (const src of sources) {
     if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
-    if (ltable === null && (src.merged.has(lname) || src.qualifiedOnly)) continue;
+    if (ltable === null && src.qualifiedOnly) continue;
     const ci = src.byName.get(lname);
-    if (ci !== undefined) return { src, index: ci };
+    if (ci === undefined) continue;
+    if (ltable !== null) return { src, index: ci };
+    // a USING column names the left-most table, or the right one of a RIGHT/FULL JOIN (scope.ts)
+    if (hit === null || (src.merged.has(lname) && src.rightJoin !== undefined)) hit = { src, index: ci };
   }
+  if (hit) return hit;
   if (ROWID_NAMES.has(lname)) {
     for (const src of sources) {
       if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
@@ -46,6 +51,8 @@ export function referencedSlots(e: Expr, scope: Scope, out: Set<number>): void {
       case 'Column': {
         const hit = sourceOfColumn(scope.sources, x.table, x.name);
         if (hit) out.add(hit.src.slot);
+        // a result-column alias may stand for anything: evaluate once every source is bound
+        else if (x.table === null && scope.aliasNames?.has(x.name.toLowerCase())) all();
         return;
       }
       case 'Literal':
@@ -117,4 +124,33 @@ function strip(x: unknown): unknown {
     return o;
   }
   return x;
+}
+
+/**
+ * An ORDER BY / GROUP BY term that is a column ordinal: sqlite3ExprIsInteger (a 32-bit integer
+ * literal, possibly under unary +/-) after skipping COLLATE and likely()/unlikely()/likelihood().
+ * Returns the integer (possibly out of range, which the caller reports), or null.
+ */
+export function ordinalTerm(e: Expr): number | null {
+  for (;;) {
+    if (e.kind === 'Collate') e = e.expr;
+    else if (e.kind === 'Function' && e.over === null && e.args.length > 0 && UNLIKELY_FUNCTIONS.has(e.name.toLowerCase())) e = e.args[0];
+    else return integerLiteral(e);
+  }
+}
+
+const UNLIKELY_FUNCTIONS = new Set(['likely', 'unlikely', 'likelihood']);
+
+function integerLiteral(e: Expr): number | null {
+  switch (e.kind) {
+    case 'Literal':
+      return typeof e.value === 'number' && Number.isInteger(e.value) && e.value >= -2147483648 && e.value <= 2147483647 ? e.value : null;
+    case 'Unary': {
+      if (e.op !== '+' && e.op !== '-') return null;
+      const v = integerLiteral(e.operand);
+      return v === null ? null : e.op === '-' ? -v : v;
+    }
+    default:
+      return null;
+  }
 }

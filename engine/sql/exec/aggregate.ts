@@ -1,8 +1,8 @@
 /**
  * GROUP BY and aggregate functions. The operator consumes its input, accumulating per group, then
  * behaves as a tuple stream over the groups: for each group it restores the group's
- * representative input row into the source slots (SQLite's "bare column" rule: the last row of
- * the group, or the row that set the value of a lone min()/max()) and stores the aggregate
+ * representative input row into the source slots (SQLite's "bare column" rule: the first row of
+ * the group, or the row that last set the value of a min()/max()) and stores the aggregate
  * results into runtime value slots, where the output expressions read them.
  * Groups come out in group-key order, as SQLite's sorter-based GROUP BY returns them.
  */
@@ -26,12 +26,19 @@ export interface AggregateSpec {
   readonly slot: number;
   /** min()/max(): the representative row follows the row that changed the result. */
   readonly minMax: 'min' | 'max' | null;
+  /**
+   * `agg(x ORDER BY y)`: the keys; rows are buffered as [...keys, ...args] per group and fed to
+   * the accumulator in key order (ties in arrival order) when the input is exhausted.
+   */
+  readonly orderBy: { readonly keys: readonly Ev[]; readonly compare: (a: readonly SqlValue[], b: readonly SqlValue[]) => number } | null;
 }
 
 interface Group {
   keyVals: SqlValue[];
   accs: Accumulator[];
   distinct: (Set<string> | null)[];
+  /** Buffered [...keys, ...args] rows of aggregates with an ORDER BY. */
+  ordered: (SqlValue[][] | null)[];
   rows: (readonly SqlValue[])[];
   rowids: (Rowid | null)[];
 }
@@ -58,6 +65,7 @@ export class AggregateOp implements Op {
       keyVals,
       accs: this.aggs.map((a) => a.create()),
       distinct: this.aggs.map((a) => (a.distinct ? new Set<string>() : null)),
+      ordered: this.aggs.map((a) => (a.orderBy ? [] : null)),
       rows: this.slots.map((_, i) => this.nullRows[i]),
       rowids: this.slots.map(() => null),
     };
@@ -70,7 +78,14 @@ export class AggregateOp implements Op {
     const nG = this.groupBy.length;
     const keyVals = new Array<SqlValue>(nG);
     const aggs = this.aggs;
-    const lone = aggs.length === 1 ? aggs[0].minMax : null;
+    const hasMinMax = aggs.some((a) => a.minMax !== null);
+    // SQLite's regAcc ("first row of the group" flag) exists with GROUP BY, or without one when
+    // every min()/max() has a FILTER
+    const useAcc = nG > 0 || !aggs.some((a) => a.minMax !== null && a.filter === null);
+    // SQLite's "magnet" register regHit (select.c updateAccumulator): with a min()/max() the
+    // representative row is reloaded unless the last min()/max() step said to skip it; without
+    // one it is the group's first row. 1 = skip.
+    let hit = 0;
     // argument buffers are reused row after row: accumulators copy what they keep
     const argBufs = aggs.map((a) => new Array<SqlValue>(a.args.length));
     const slots = this.slots;
@@ -79,11 +94,13 @@ export class AggregateOp implements Op {
     try {
       while (this.input.next()) {
         let g: Group | undefined;
+        let first = false;
         if (nG === 0) {
           g = groups[0];
           if (!g) {
             g = this.newGroup([]);
             groups.push(g);
+            first = true;
           }
         } else {
           for (let k = 0; k < nG; k++) keyVals[k] = this.groupBy[k]();
@@ -93,31 +110,42 @@ export class AggregateOp implements Op {
             g = this.newGroup(keyVals.slice());
             map.set(key, g);
             groups.push(g);
+            first = true;
           }
         }
-        let saveRow = lone === null;
         for (let a = 0; a < aggs.length; a++) {
           const spec = aggs[a];
-          if (spec.filter && !toBool(spec.filter())) continue;
+          if (spec.filter) {
+            // a filtered min()/max() loads the row on the group's first row even if it skips it
+            if (spec.minMax !== null && useAcc) hit = first ? 0 : 1;
+            if (!toBool(spec.filter())) continue;
+          }
           const args = argBufs[a];
           const evs = spec.args;
           for (let k = 0; k < evs.length; k++) args[k] = evs[k]();
           const dset = g.distinct[a];
           if (dset) {
             const k = valueKey(args[0], spec.distinctColl);
-            if (args[0] === null || dset.has(k)) continue;
+            if (dset.has(k)) continue;
             dset.add(k);
           }
-          if (lone !== null) {
-            const before = g.accs[a].value();
-            g.accs[a].step(args);
-            const after = g.accs[a].value();
-            if (args[0] !== null && (before === null || compareValues(before, after) !== 0)) saveRow = true;
+          const ob = spec.orderBy;
+          if (ob !== null) {
+            const row: SqlValue[] = [];
+            for (let k = 0; k < ob.keys.length; k++) row.push(ob.keys[k]());
+            for (let k = 0; k < args.length; k++) row.push(args[k]);
+            g.ordered[a]!.push(row);
+          } else if (spec.minMax !== null) {
+            // minmaxStep: skip the row when a best exists and this one is NULL or not better
+            const acc = g.accs[a];
+            const before = acc.value();
+            acc.step(args);
+            hit = before !== null && (args[0] === null || compareValues(before, acc.value()) === 0) ? 1 : 0;
           } else {
             g.accs[a].step(args);
           }
         }
-        if (saveRow) {
+        if (hasMinMax ? hit === 0 : first) {
           for (let s = 0; s < nSlots; s++) {
             g.rows[s] = rt.rows[slots[s]];
             g.rowids[s] = rt.rowids[slots[s]];
@@ -128,6 +156,18 @@ export class AggregateOp implements Op {
       this.input.close();
     }
     if (nG === 0 && groups.length === 0) groups.push(this.newGroup([]));
+    for (let a = 0; a < aggs.length; a++) {
+      const ob = aggs[a].orderBy;
+      if (ob === null) continue;
+      const nKeys = ob.keys.length;
+      for (const g of groups) {
+        const buf = g.ordered[a]!;
+        buf.sort(ob.compare); // stable: ties keep arrival order
+        const acc = g.accs[a];
+        for (const row of buf) acc.step(row.slice(nKeys));
+        g.ordered[a] = null;
+      }
+    }
     if (nG > 0 && groups.length > 1) {
       const colls = this.groupCompare;
       groups.sort((x, y) => {

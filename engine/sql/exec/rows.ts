@@ -3,10 +3,9 @@
  * top-k path for ORDER BY ... LIMIT), LIMIT/OFFSET, DISTINCT and compound selects.
  */
 import type { Collation, SqlValue } from '../../common/value.js';
-import { compareValues } from '../../common/value.js';
+import { Real, compareValues } from '../../common/value.js';
 import { sqliteError } from '../../common/errors.js';
 import { rowKey, type CollationName } from './keys.js';
-import { toInt64 } from '../semantics/convert.js';
 import type { Ev, Op, RowSource } from './runtime.js';
 
 export class ProjectSource implements RowSource {
@@ -81,21 +80,22 @@ export function evalLimit(ev: Ev | null): number {
   return i;
 }
 
+/**
+ * OP_MustBeInt: numeric affinity, then the value must be an INTEGER (a REAL only when it holds an
+ * integer exactly, strictly inside int64); anything else (NULL, 1.5, 'abc', a blob) is null.
+ */
 function toInt64Strict(v: SqlValue): number | null {
-  if (v === null) return null;
-  if (typeof v === 'string') {
-    const t = v.trim();
-    if (!/^[+-]?\d+$/.test(t)) {
-      if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
-        const n = Number(t);
-        return Number.isInteger(n) ? n : null;
-      }
-      return null;
-    }
+  if (v === null || v instanceof Uint8Array) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Real) return v.value;
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 9223372036854775807 ? v : null;
+  const t = v.trim();
+  if (/^[+-]?\d+$/.test(t)) {
+    const b = BigInt(t);
+    if (b >= -9223372036854775808n && b <= 9223372036854775807n) return Number(b);
   }
-  if (v instanceof Uint8Array) return null;
-  const i = toInt64(v);
-  return typeof i === 'bigint' ? Number(i) : i;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return toInt64Strict(Number(t));
+  return null;
 }
 
 /**
@@ -279,8 +279,10 @@ export class CompoundSource implements RowSource {
     const key = (row: readonly SqlValue[]) => rowKey(row, this.colls);
     const result = new Map<string, SqlValue[]>();
     if (this.op === 'UNION') {
-      for (const row of l) if (!result.has(key(row))) result.set(key(row), row);
+      // SQLite merges the two sorted sides and, on equal keys, drops the left row: each key
+      // keeps the first row of the right side that has it, else the first of the left
       for (const row of r) if (!result.has(key(row))) result.set(key(row), row);
+      for (const row of l) if (!result.has(key(row))) result.set(key(row), row);
     } else if (this.op === 'INTERSECT') {
       const rk = new Set(r.map(key));
       for (const row of l) {

@@ -269,15 +269,16 @@ export class IndexScanOp implements Op {
       hiIncl = this.range.upper.inclusive;
     }
     this.bounded = lo !== undefined || hi !== undefined;
-    // In a DESC column, index order runs from high values to low ones.
-    if (n < this.keyInfo.desc.length && this.keyInfo.desc[n]) {
+    // In a DESC column, index order runs from high values to low ones (NULLs last).
+    const descCol = n < this.keyInfo.desc.length && this.keyInfo.desc[n];
+    if (descCol) {
       [lo, hi] = [hi, lo];
       [loIncl, hiIncl] = [hiIncl, loIncl];
     }
     this.hiKey = hi !== undefined ? [...prefix, hi] : null;
     this.hiInclusive = hiIncl;
     if (lo !== undefined) return cur.seek([...prefix, lo], loIncl ? 'ge' : 'gt');
-    if (this.bounded) return cur.seek([...prefix, null], 'gt'); // NULLs never satisfy a bound
+    if (this.bounded && !descCol) return cur.seek([...prefix, null], 'gt'); // NULLs never satisfy a bound
     if (n === 0) return cur.first();
     return cur.seek(prefix, 'ge');
   }

@@ -265,7 +265,16 @@ export class WindowOp implements Op {
     if (call.kind === 'aggregate') {
       const incremental = call.start.kind === 'UnboundedPreceding' && call.exclude === 'NO OTHERS';
       let acc = incremental ? call.create!() : null;
+      // A moving frame keeps one accumulator and removes the rows that leave it (xInverse), as
+      // SQLite does: results then depend on that history (sum() stays REAL once a REAL entered).
+      // EXCLUDE frames, and functions without an inverse, are recomputed for every row.
+      if (!incremental && call.exclude === 'NO OTHERS') {
+        acc = call.create!();
+        if (acc.inverse === undefined) acc = null;
+      }
+      const sliding = !incremental && acc !== null;
       let added = -1;
+      let removed = -1;
       for (let k = 0; k < n; k++) {
         const [lo, hi] = frame(k);
         if (incremental) {
@@ -274,6 +283,17 @@ export class WindowOp implements Op {
             const rr = rows[added];
             if (pass[rr]) acc!.step(args[rr]);
           }
+          out[rows[k]] = acc!.value();
+        } else if (sliding) {
+          // rows (removed, added] are in the accumulator; both ends only move forward
+          for (let j = added + 1; j <= hi; j++) {
+            if (j > removed && pass[rows[j]]) acc!.step(args[rows[j]]);
+          }
+          if (hi > added) added = hi;
+          for (let j = removed + 1; j < lo; j++) {
+            if (j <= added && pass[rows[j]]) acc!.inverse!(args[rows[j]]);
+          }
+          if (lo - 1 > removed) removed = lo - 1;
           out[rows[k]] = acc!.value();
         } else {
           const a = call.create!();

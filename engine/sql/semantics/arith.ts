@@ -105,12 +105,14 @@ function fpMath(op: Op, a: SqlValue, b: SqlValue): SqlValue {
       const iA = toInt64(a);
       const iB = toInt64(b);
       if (iB === 0) return null;
-      if (typeof iA === 'number' && typeof iB === 'number') r = iB === -1 ? 0 : iA % iB;
+      // computed in int64 (no -0), then converted to double
+      if (typeof iA === 'number' && typeof iB === 'number') r = iB === -1 ? 0 : (iA % iB) + 0;
       else r = iB === -1 ? 0 : Number(BigInt(iA) % BigInt(iB));
       break;
     }
   }
-  return r !== r ? null : makeReal(r + 0);
+  // IEEE signs are kept: 0.0 * -1 is -0.0 in SQLite too
+  return r !== r ? null : makeReal(r);
 }
 
 function arith(op: Op, a: SqlValue, b: SqlValue): SqlValue {

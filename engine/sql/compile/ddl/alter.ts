@@ -4,9 +4,9 @@
  * renameEditSql does: a renamed table is written as "new" (quoted); a renamed column keeps the
  * quoting style of each original token unless the new name itself was quoted.
  */
-import { sqliteError } from '../../../common/errors.js';
+import { sqliteError, SqliteError } from '../../../common/errors.js';
+import { bindTableSource } from '../table-source.js';
 import type { SqlValue } from '../../../common/value.js';
-import { bumpSchemaCookie, readSchemaRows, updateSchemaRows } from '../../../catalog/schema-store.js';
 import type { TableSchema } from '../../../catalog/types.js';
 import type { AlterTableStmt, ColumnDef, CreateTableStmt } from '../../ast.js';
 import { parseStatement, tokenize } from '../../parser/index.js';
@@ -16,6 +16,8 @@ import { compileExpr } from '../expr.js';
 import { Scope } from '../scope.js';
 import { buildTable } from '../../../catalog/build-table.js';
 import { keywordCheck } from './create.js';
+import { dbNameOf } from '../../../catalog/schema.js';
+import { schemaTxn } from './schema-txn.js';
 
 function dequote(t: string): string {
   const c = t[0];
@@ -46,13 +48,52 @@ function editTokens(sql: string, match: (name: string, i: number, toks: { text: 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const quoted = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
-/** SQLite checks ALTER TABLE when it runs, not when it is prepared. */
+/**
+ * What sqlite3AlterRenameTable / RenameColumn / FinishAddColumn / DropColumn reject while the
+ * statement is prepared; everything else (rewritten schema that no longer resolves, rows that
+ * violate a new column's constraints) fails when it runs.
+ */
+function prepareChecks(cx: CompileCtx, stmt: AlterTableStmt): void {
+  const db = dbNameOf(stmt.schema);
+  const table = stmt.schema && db === null ? undefined : cx.schema.table(stmt.table, db);
+  if (!table) throw sqliteError(`no such table: ${stmt.schema ? `${stmt.schema}.` : ''}${stmt.table}`);
+  if (table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`table ${table.name} may not be altered`);
+  const a = stmt.action;
+  switch (a.kind) {
+    case 'RenameTable':
+      if (cx.schema.objectType(a.newName, table.temp ? 'temp' : 'main') && !eq(a.newName, table.name)) {
+        throw sqliteError(`there is already another table or index with this name: ${a.newName}`);
+      }
+      return;
+    case 'RenameColumn':
+      if (!table.columnIndex.has(a.oldName.toLowerCase())) throw sqliteError(`no such column: "${a.oldName}"`);
+      return;
+    case 'AddColumn':
+      for (const k of a.column.constraints) {
+        if (k.kind === 'PrimaryKey') throw sqliteError('Cannot add a PRIMARY KEY column');
+        if (k.kind === 'Unique') throw sqliteError('Cannot add a UNIQUE column');
+      }
+      if (table.columnIndex.has(a.column.name.toLowerCase())) throw sqliteError(`duplicate column name: ${a.column.name}`);
+      return;
+    case 'DropColumn': {
+      const ci = table.columnIndex.get(a.name.toLowerCase());
+      if (ci === undefined) throw sqliteError(`no such column: "${a.name}"`);
+      const col = table.columns[ci];
+      if (col.pk) throw sqliteError(`cannot drop PRIMARY KEY column: "${col.name}"`);
+      if (cx.schema.indexesOf(table.name).some((i) => i.origin === 'u' && i.columns.some((c) => c.column === ci))) throw sqliteError(`cannot drop UNIQUE column: "${col.name}"`);
+      if (table.columns.length === 1) throw sqliteError(`cannot drop column "${col.name}": no other columns exist`);
+      return;
+    }
+  }
+}
+
 export function compileAlter(cx: CompileCtx, conn: Connection, stmt: AlterTableStmt): () => void {
+  prepareChecks(cx, stmt);
   return () => alterNow(cx, conn, stmt)();
 }
 
 function alterNow(cx: CompileCtx, conn: Connection, stmt: AlterTableStmt): () => void {
-  const table = cx.schema.table(stmt.table);
+  const table = cx.schema.table(stmt.table, dbNameOf(stmt.schema));
   if (!table) throw sqliteError(`no such table: ${stmt.schema ? `${stmt.schema}.` : ''}${stmt.table}`);
   if (table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`table ${table.name} may not be altered`);
   const a = stmt.action;
@@ -75,8 +116,8 @@ function renameTable(cx: CompileCtx, conn: Connection, table: TableSchema, newNa
   if (newName.toLowerCase().startsWith('sqlite_')) throw sqliteError(`object name reserved for internal use: ${newName}`);
   const old = table.name;
   return () => {
-    const tx = conn.ensureWriteTxn();
-    updateSchemaRows(tx, (r) => {
+    const st = schemaTxn(conn, table.temp);
+    st.update((r) => {
       if (!r.sql && !(r.type === 'index' && eq(r.tblName, old))) return null;
       if (eq(r.tblName, old)) {
         const name = r.type === 'table' ? newName : r.name.toLowerCase().startsWith(`sqlite_autoindex_${old.toLowerCase()}_`) ? `sqlite_autoindex_${newName}_${r.name.slice(`sqlite_autoindex_${old}_`.length)}` : r.name;
@@ -89,8 +130,7 @@ function renameTable(cx: CompileCtx, conn: Connection, table: TableSchema, newNa
       }
       return null;
     });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    st.done(conn);
   };
 }
 
@@ -118,8 +158,8 @@ function renameColumn(cx: CompileCtx, conn: Connection, table: TableSchema, oldN
   const tname = table.name;
   const repl = (orig: string) => (newQuoted || isQuoted(orig) ? quoted(newName) : newName);
   return () => {
-    const tx = conn.ensureWriteTxn();
-    updateSchemaRows(tx, (r) => {
+    const st = schemaTxn(conn, table.temp);
+    st.update((r) => {
       if (!r.sql) return null;
       if (r.type === 'table' && eq(r.name, tname)) {
         // every identifier equal to the column, except the table's own name token
@@ -129,6 +169,10 @@ function renameColumn(cx: CompileCtx, conn: Connection, table: TableSchema, oldN
       }
       if (eq(r.tblName, tname) && (r.type === 'index' || r.type === 'trigger')) {
         const sql = editTokens(r.sql, (n, i, toks) => eq(n, oldName) && (toks[i - 1]?.text ?? '').toUpperCase() !== 'INDEX' && (toks[i - 1]?.text ?? '').toUpperCase() !== 'ON', repl);
+        return sql === r.sql ? null : { ...r, sql };
+      }
+      if ((r.type === 'view' || r.type === 'trigger') && r.sql.toLowerCase().includes(tname.toLowerCase())) {
+        const sql = renameColumnInDependent(cx, r.sql, tname, oldName, repl);
         return sql === r.sql ? null : { ...r, sql };
       }
       if (r.type === 'table' && r.sql.toLowerCase().includes(tname.toLowerCase())) {
@@ -145,8 +189,7 @@ function renameColumn(cx: CompileCtx, conn: Connection, table: TableSchema, oldN
       }
       return null;
     });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    st.done(conn);
   };
 }
 
@@ -179,21 +222,17 @@ function addColumn(cx: CompileCtx, conn: Connection, table: TableSchema, col: Co
     throw sqliteError('Cannot add a REFERENCES column with non-NULL default value');
   }
   const sql = table.sql;
-  const close = sql.lastIndexOf(')');
-  let before = sql.slice(0, close);
-  // SQLite appends right after the last column/constraint text, before the closing parenthesis
-  const trimmed = before.replace(/\s+$/, '');
-  const after = sql.slice(close);
-  before = trimmed;
-  const newSql = `${before}, ${text}${after}`;
+  // SQLite inserts ", <column>" at the table's addColOffset: the comma that starts the table
+  // constraints, or else the closing parenthesis (sqlite3EndTable)
+  const off = addColumnOffset(sql);
+  const newSql = `${sql.slice(0, off)}, ${text.replace(/[;\s]+$/, '')}${sql.slice(off)}`;
   // validate the new definition
   const parsed = parseStatement(newSql, 0).stmt as CreateTableStmt;
   buildTable(parsed, newSql, table.root);
   return () => {
-    const tx = conn.ensureWriteTxn();
-    updateSchemaRows(tx, (r) => (r.type === 'table' && eq(r.name, table.name) ? { ...r, sql: newSql } : null));
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    const st = schemaTxn(conn, table.temp);
+    st.update((r) => (r.type === 'table' && eq(r.name, table.name) ? { ...r, sql: newSql } : null));
+    st.done(conn);
   };
 }
 
@@ -247,13 +286,26 @@ function dropColumn(cx: CompileCtx, conn: Connection, table: TableSchema, name: 
   const newSql = ci === 0 ? sql.slice(0, def.start) + sql.slice(defs[1].start) : sql.slice(0, def.commaBefore) + sql.slice(def.end);
   const parsed = parseStatement(newSql, 0).stmt as CreateTableStmt;
   const { table: next } = buildTable(parsed, newSql, table.root);
+  // the rewritten table must still resolve (CHECK and generated columns naming the dropped
+  // column); SQLite finds out when the statement runs (renameTestSchema)
+  let dependencyError: string | null = null;
+  try {
+    const slot = cx.rt.allocSlot();
+    const scope = new Scope([bindTableSource(cx, next, next.name, slot)], null, { correlated: false, depth: 0 });
+    for (const c of next.checks) compileExpr(cx, c.expr, scope);
+    for (const c of next.columns) if (c.generated) compileExpr(cx, c.generated.expr, scope);
+  } catch (e) {
+    if (!(e instanceof SqliteError)) throw e;
+    dependencyError = `error in table ${table.name} after drop column: ${e.message}`;
+  }
   return () => {
-    const tx = conn.ensureWriteTxn();
-    updateSchemaRows(tx, (r) => (r.type === 'table' && eq(r.name, table.name) ? { ...r, sql: newSql } : null));
+    if (dependencyError) throw sqliteError(dependencyError);
+    const st = schemaTxn(conn, table.temp);
+    st.update((r) => (r.type === 'table' && eq(r.name, table.name) ? { ...r, sql: newSql } : null));
     // rewrite every record without the dropped column
     const ri = col.recordIndex;
     if (ri >= 0) {
-      const t = tx.openTable(table.root);
+      const t = st.tx.openTable(table.root);
       const rows: [number | bigint, SqlValue[]][] = [];
       const c = t.cursor();
       for (let ok = c.first(); ok; ok = c.next()) {
@@ -263,9 +315,84 @@ function dropColumn(cx: CompileCtx, conn: Connection, table: TableSchema, name: 
       }
       for (const [rowid, rec] of rows) t.insert(rowid, rec);
     }
-    void next;
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
-    void readSchemaRows;
+    st.done(conn);
   };
+}
+
+const FROM_WORDS = new Set(['FROM', 'JOIN', 'UPDATE', 'INTO', 'ON']);
+const NOT_ALIAS = new Set(['WHERE', 'ON', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'OUTER', 'USING', 'GROUP', 'ORDER', 'LIMIT', 'SET', 'VALUES', 'SELECT', 'DEFAULT', 'BEGIN', 'FOR', 'WHEN', 'UNION', 'EXCEPT', 'INTERSECT', 'HAVING', 'WINDOW', 'RETURNING', 'INDEXED', 'NOT', 'AS']);
+
+/**
+ * Renames references to column `oldName` of table `tname` in a view or trigger of another
+ * object (SQLite's renameColumnFunc resolves them properly; this follows the same outcome for
+ * the usual shapes): `tname.col` / `alias.col` always, and an unqualified `col` in a statement
+ * that reads or writes `tname` when no other table it names has such a column.
+ */
+function renameColumnInDependent(cx: CompileCtx, sql: string, tname: string, oldName: string, repl: (orig: string) => string): string {
+  const toks = tokenize(sql).map((t) => ({ ...t, text: sql.slice(t.start, t.end) }));
+  const word = (i: number) => (toks[i] ? dequote(toks[i].text) : '');
+  // statements of a trigger body are separated by ';'
+  const segments: [number, number][] = [];
+  let from = 0;
+  toks.forEach((t, i) => {
+    if (t.text === ';') {
+      segments.push([from, i]);
+      from = i + 1;
+    }
+  });
+  segments.push([from, toks.length]);
+  const edits = new Set<number>();
+  for (const [a, b] of segments) {
+    const aliases = new Map<string, string>(); // lower alias -> lower table
+    const tables = new Set<string>();
+    for (let i = a; i < b; i++) {
+      if (!FROM_WORDS.has(toks[i].text.toUpperCase()) && !(toks[i].text === ',' && tables.size > 0)) continue;
+      const j = i + 1;
+      if (!toks[j] || !/^[A-Za-z_"`[\u0080-\uffff]/.test(toks[j].text) || toks[j + 1]?.text === '(') continue;
+      const name = word(j).toLowerCase();
+      if (NOT_ALIAS.has(name.toUpperCase()) || toks[j + 1]?.text === '.') continue;
+      if (!cx.schema.table(name) && !cx.schema.view(name)) continue;
+      tables.add(name);
+      let k = j + 1;
+      if (toks[k]?.text.toUpperCase() === 'AS') k++;
+      if (toks[k] && /^[A-Za-z_"`[]/.test(toks[k].text) && !NOT_ALIAS.has(toks[k].text.toUpperCase())) aliases.set(word(k).toLowerCase(), name);
+    }
+    const lt = tname.toLowerCase();
+    const others = [...tables].filter((n) => n !== lt);
+    const ambiguous = others.some((n) => cx.schema.table(n)?.columnIndex.has(oldName.toLowerCase()));
+    for (let i = a; i < b; i++) {
+      if (!eq(word(i), oldName) || !/^[A-Za-z_"`[\u0080-\uffff]/.test(toks[i].text)) continue;
+      if (toks[i + 1]?.text === '.' || toks[i + 1]?.text === '(') continue;
+      if (toks[i - 1]?.text === '.') {
+        const q = word(i - 2).toLowerCase();
+        if (q === lt || aliases.get(q) === lt) edits.add(i);
+        continue;
+      }
+      if (tables.has(lt) && !ambiguous && !FROM_WORDS.has((toks[i - 1]?.text ?? '').toUpperCase())) edits.add(i);
+    }
+  }
+  if (edits.size === 0) return sql;
+  let out = '';
+  let pos = 0;
+  for (const i of [...edits].sort((x, y) => x - y)) {
+    out += sql.slice(pos, toks[i].start) + repl(toks[i].text);
+    pos = toks[i].end;
+  }
+  return out + sql.slice(pos);
+}
+
+const CONSTRAINT_WORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'CHECK', 'FOREIGN']);
+
+/** Offset in a stored CREATE TABLE where ADD COLUMN inserts (SQLite's Table.u.tab.addColOffset). */
+function addColumnOffset(sql: string): number {
+  const toks = tokenize(sql).map((t) => ({ ...t, text: sql.slice(t.start, t.end) }));
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i].text;
+    if (t === '(') depth++;
+    else if (t === ')') {
+      if (--depth === 0) return toks[i].start;
+    } else if (t === ',' && depth === 1 && CONSTRAINT_WORDS.has((toks[i + 1]?.text ?? '').toUpperCase())) return toks[i].start;
+  }
+  return sql.lastIndexOf(')');
 }

@@ -7,7 +7,8 @@ import { sqliteError } from '../../../common/errors.js';
 import { compareValues, type SqlValue } from '../../../common/value.js';
 import { buildTable } from '../../../catalog/build-table.js';
 import { buildIndex } from '../../../catalog/schema.js';
-import { bumpSchemaCookie, insertSchemaRow } from '../../../catalog/schema-store.js';
+import { dbNameOf, type DbName } from '../../../catalog/schema.js';
+import { schemaTxn } from './schema-txn.js';
 import type { CreateIndexStmt, CreateTableStmt, CreateTriggerStmt, CreateViewStmt } from '../../ast.js';
 import { parseStatement, tokenize } from '../../parser/index.js';
 import { isKeyword } from '../../lexer.js';
@@ -26,17 +27,32 @@ export function keywordCheck(w: string): boolean {
   return t.length === 1 && isKeyword(t[0].type);
 }
 
-function checkName(cx: CompileCtx, name: string, kind: string): void {
+/**
+ * The database a CREATE writes to: `temp` for CREATE TEMP ... or a `temp.` qualifier (the TEMP
+ * database is created then), else main. Any other qualifier is an unknown database.
+ */
+export function targetDb(conn: Connection, schemaName: string | null, temp: boolean): DbName {
+  const db = dbNameOf(schemaName);
+  if (schemaName !== null && db === null) throw sqliteError(`unknown database ${schemaName}`);
+  if (temp && db === 'main') throw sqliteError('temporary table name must be unqualified');
+  if (temp || db === 'temp') {
+    conn.ensureTempDb();
+    return 'temp';
+  }
+  return 'main';
+}
+
+function checkName(cx: CompileCtx, name: string, kind: string, db: DbName): void {
   if (name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`object name reserved for internal use: ${name}`);
-  const existing = cx.schema.objectType(name);
+  const existing = cx.schema.objectType(name, db);
   if (existing) {
     if (existing === 'index') throw sqliteError(`there is already an index named ${name}`);
     throw sqliteError(`${existing === kind ? kind : existing} ${name} already exists`);
   }
 }
 
-function exists(cx: CompileCtx, name: string, kind: 'table' | 'index' | 'view' | 'trigger'): boolean {
-  const t = cx.schema.objectType(name);
+function exists(cx: CompileCtx, name: string, kind: 'table' | 'index' | 'view' | 'trigger', db: DbName): boolean {
+  const t = cx.schema.objectType(name, db);
   return t !== null && (t === kind || ((kind === 'table' || kind === 'view') && (t === 'table' || t === 'view')));
 }
 
@@ -57,12 +73,12 @@ function typeForAffinity(a: Affinity | null): string {
 }
 
 export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableStmt, sql: string): () => void {
-  if (stmt.temp) throw sqliteError('TEMP tables are not supported yet by heliosdb-lite');
-  if (stmt.schema && stmt.schema.toLowerCase() !== 'main') throw sqliteError(`unknown database ${stmt.schema}`);
-  if (exists(cx, stmt.name, 'table')) {
+  const db = targetDb(conn, stmt.schema, stmt.temp);
+  const temp = db === 'temp';
+  if (exists(cx, stmt.name, 'table', db)) {
     if (stmt.ifNotExists) return () => {};
   }
-  checkName(cx, stmt.name, 'table');
+  checkName(cx, stmt.name, 'table', db);
   let plan: QueryPlan | null = null;
   let text: string;
   let def: CreateTableStmt = stmt;
@@ -92,23 +108,22 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
   }
   const asPlan = plan;
   return () => {
-    const tx = conn.ensureWriteTxn();
+    const st = schemaTxn(conn, temp);
     const { table, autoIndexes } = buildTable(def, text, 0);
-    const root = tx.createTree(table.withoutRowid ? 'index' : 'table');
-    insertSchemaRow(tx, { type: 'table', name: stmt.name, tblName: stmt.name, rootpage: root, sql: text });
+    const root = st.createTree(table.withoutRowid ? 'index' : 'table');
+    st.insert({ type: 'table', name: stmt.name, tblName: stmt.name, rootpage: root, sql: text });
     for (const a of autoIndexes) {
       if (table.withoutRowid && a.origin === 'pk') continue;
-      const iroot = tx.createTree('index');
-      insertSchemaRow(tx, { type: 'index', name: a.name, tblName: stmt.name, rootpage: iroot, sql: null });
+      const iroot = st.createTree('index');
+      st.insert({ type: 'index', name: a.name, tblName: stmt.name, rootpage: iroot, sql: null });
     }
-    if (table.autoincrement && !cx.schema.table('sqlite_sequence')) {
-      const sroot = tx.createTree('table');
-      insertSchemaRow(tx, { type: 'table', name: 'sqlite_sequence', tblName: 'sqlite_sequence', rootpage: sroot, sql: 'CREATE TABLE sqlite_sequence(name,seq)' });
+    if (table.autoincrement && !cx.schema.table('sqlite_sequence', db)) {
+      const sroot = st.createTree('table');
+      st.insert({ type: 'table', name: 'sqlite_sequence', tblName: 'sqlite_sequence', rootpage: sroot, sql: 'CREATE TABLE sqlite_sequence(name,seq)' });
     }
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    st.done(conn);
     if (asPlan) {
-      const t = tx.openTable(root);
+      const t = st.tx.openTable(root);
       let rowid = 0;
       const cols = table.columns;
       asPlan.source.open();
@@ -130,8 +145,8 @@ function applyCol(v: SqlValue, a: Affinity): SqlValue {
 
 const DATE_FUNCTIONS = new Set(['date', 'time', 'datetime', 'julianday', 'unixepoch', 'strftime', 'timediff']);
 
-/** Generated columns may only use deterministic functions (date/time functions are checked when run). */
-function checkDeterministic(cx: CompileCtx, e: import('../../ast.js').Expr): void {
+/** Generated columns and indexes may only use deterministic functions (date/time functions are checked when run). */
+function checkDeterministic(cx: CompileCtx, e: import('../../ast.js').Expr, where = 'generated columns'): void {
   const visit = (x: unknown): void => {
     if (!x || typeof x !== 'object') return;
     if (Array.isArray(x)) return x.forEach(visit);
@@ -139,7 +154,7 @@ function checkDeterministic(cx: CompileCtx, e: import('../../ast.js').Expr): voi
     if (o.kind === 'Function' && typeof o.name === 'string') {
       const def = cx.functions.scalar(o.name, o.args?.length ?? 0);
       if (def && !def.deterministic && !DATE_FUNCTIONS.has(o.name.toLowerCase())) {
-        throw sqliteError('non-deterministic functions prohibited in generated columns');
+        throw sqliteError(`non-deterministic functions prohibited in ${where}`);
       }
     }
     for (const v of Object.values(o)) if (v && typeof v === 'object') visit(v);
@@ -149,106 +164,130 @@ function checkDeterministic(cx: CompileCtx, e: import('../../ast.js').Expr): voi
 
 export function createIndex(cx: CompileCtx, conn: Connection, stmt: CreateIndexStmt, sql: string): () => void {
   if (stmt.using) throw sqliteError(`no such index method: ${stmt.using.method}`);
-  if (stmt.schema && stmt.schema.toLowerCase() !== 'main') throw sqliteError(`unknown database ${stmt.schema}`);
-  if (exists(cx, stmt.name, 'index') && stmt.ifNotExists) return () => {};
-  const table = cx.schema.table(stmt.table);
+  const qualified = dbNameOf(stmt.schema);
+  if (stmt.schema && qualified === null) throw sqliteError(`unknown database ${stmt.schema}`);
+  const table = cx.schema.table(stmt.table, qualified);
   if (!table) {
-    if (cx.schema.views.has(stmt.table.toLowerCase())) throw sqliteError('views may not be indexed');
-    throw sqliteError(`no such table: main.${stmt.table}`);
+    if (cx.schema.view(stmt.table, qualified)) throw sqliteError('views may not be indexed');
+    throw sqliteError(`no such table: ${qualified ?? 'main'}.${stmt.table}`);
   }
   if (table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`table ${table.name} may not be indexed`);
-  if (cx.schema.objectType(stmt.name)) {
-    if (cx.schema.objectType(stmt.name) === 'index') throw sqliteError(`index ${stmt.name} already exists`);
-    throw sqliteError(`there is already a table named ${stmt.name}`);
-  }
+  const db: DbName = table.temp ? 'temp' : 'main';
   if (stmt.name.toLowerCase().startsWith('sqlite_')) throw sqliteError(`object name reserved for internal use: ${stmt.name}`);
+  const existing = cx.schema.objectType(stmt.name, db);
+  if (existing === 'table' || existing === 'view') throw sqliteError(`there is already a table named ${stmt.name}`);
+  if (existing === 'index') {
+    if (stmt.ifNotExists) return () => {};
+    throw sqliteError(`index ${stmt.name} already exists`);
+  }
   const text = storedSql(stmt.unique ? 'UNIQUE INDEX' : 'INDEX', sql, stmt.start, stmt.end);
   const idx = buildIndex(stmt, table, text, 0);
   // compile index expressions and the partial condition now to surface errors at prepare
   const slot = cx.rt.allocSlot();
   const src = bindTableSource(cx, table, table.name, slot);
   const scope = new Scope([src], null, { correlated: false, depth: 0 });
-  const parts = idx.columns.map((c) => (c.column === -2 ? compileExpr(cx, c.expr!, scope).ev : c.column === -1 ? src.rowid! : src.columns[c.column].read));
+  const parts = idx.columns.map((c) => {
+    if (c.column === -1) return src.rowid!;
+    if (c.column >= 0) return src.columns[c.column].read;
+    checkDeterministic(cx, c.expr!, 'index expressions');
+    return compileExpr(cx, c.expr!, scope).ev;
+  });
+  if (idx.partial) checkDeterministic(cx, idx.partial, 'partial index WHERE clauses');
   const partial = idx.partial ? compileExpr(cx, idx.partial, scope).ev : null;
+  // WITHOUT ROWID: entries end with the primary key columns the index does not already hold
+  const pkIndex = table.withoutRowid ? [...cx.schema.indexesOf(table.name), ...cx.schema.indexes.values()].find((i) => i.origin === 'pk' && i.root === table.root) : undefined;
+  const suffix = table.withoutRowid ? table.primaryKey.filter((pk) => !idx.columns.some((c) => c.column === pk)).map((pk) => src.columns[pk].read) : [];
   return () => {
-    const tx = conn.ensureWriteTxn();
-    const root = tx.createTree('index');
+    const st = schemaTxn(conn, table.temp);
+    const tx = st.tx;
+    const root = st.createTree('index');
     const built = { ...idx, root };
     const ki = keyInfoFor(cx, table, built);
     const itree = tx.openIndex(root, ki);
     const rt = cx.rt;
     const nKey = parts.length;
+    const keys: SqlValue[][] = [];
+    const add = (): void => {
+      if (partial && !toBool(partial())) return;
+      const key = parts.map((p) => p());
+      if (table.withoutRowid) for (const p of suffix) key.push(p());
+      else key.push(rt.rowids[slot] as SqlValue);
+      keys.push(key);
+    };
     if (!table.withoutRowid) {
       const cur = tx.openTable(table.root).cursor();
-      let prev: SqlValue[] | null = null;
-      const keys: SqlValue[][] = [];
       for (let ok = cur.first(); ok; ok = cur.next()) {
         rt.rows[slot] = cur.record();
         rt.rowids[slot] = cur.rowid();
-        if (partial && !toBool(partial())) continue;
-        const key = parts.map((p) => p());
-        key.push(cur.rowid());
-        keys.push(key);
+        add();
       }
-      if (stmt.unique) {
-        keys.sort((a, b) => {
-          for (let i = 0; i < nKey; i++) {
-            const c = compareValues(a[i], b[i], ki.collations[i]);
-            if (c !== 0) return ki.desc[i] ? -c : c;
-          }
-          return 0;
-        });
-        for (const k of keys) {
-          if (prev && k.slice(0, nKey).every((v, i) => v !== null && compareValues(v, prev![i], ki.collations[i]) === 0)) {
-            const what = idx.columns.every((c) => c.column >= 0) ? idx.columns.map((c) => `${table.name}.${table.columns[c.column].name}`).join(', ') : `index '${idx.name}'`;
-            throw sqliteError(`UNIQUE constraint failed: ${what}`, 'SQLITE_CONSTRAINT_UNIQUE');
-          }
-          prev = k;
-        }
-      }
-      for (const k of keys) itree.insert(k);
     } else {
-      throw sqliteError('CREATE INDEX on WITHOUT ROWID tables is not supported yet');
+      const cur = tx.openIndex(table.root, keyInfoFor(cx, table, pkIndex!)).cursor();
+      for (let ok = cur.first(); ok; ok = cur.next()) {
+        rt.rows[slot] = cur.key();
+        rt.rowids[slot] = null;
+        add();
+      }
     }
-    insertSchemaRow(tx, { type: 'index', name: stmt.name, tblName: table.name, rootpage: root, sql: text });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    if (stmt.unique) {
+      const sorted = keys.slice().sort((a, b) => {
+        for (let i = 0; i < nKey; i++) {
+          const c = compareValues(a[i], b[i], ki.collations[i]);
+          if (c !== 0) return ki.desc[i] ? -c : c;
+        }
+        return 0;
+      });
+      let prev: SqlValue[] | null = null;
+      for (const k of sorted) {
+        if (prev && k.slice(0, nKey).every((v, i) => v !== null && compareValues(v, prev![i], ki.collations[i]) === 0)) {
+          const what = idx.columns.every((c) => c.column >= 0) ? idx.columns.map((c) => `${table.name}.${table.columns[c.column].name}`).join(', ') : `index '${idx.name}'`;
+          throw sqliteError(`UNIQUE constraint failed: ${what}`, 'SQLITE_CONSTRAINT_UNIQUE');
+        }
+        prev = k;
+      }
+    }
+    for (const k of keys) itree.insert(k);
+    st.insert({ type: 'index', name: stmt.name, tblName: table.name, rootpage: root, sql: text });
+    st.done(conn);
   };
 }
 
 export function createView(cx: CompileCtx, conn: Connection, stmt: CreateViewStmt, sql: string): () => void {
-  if (stmt.temp) throw sqliteError('TEMP views are not supported yet by heliosdb-lite');
-  if (exists(cx, stmt.name, 'view') && stmt.ifNotExists) return () => {};
-  checkName(cx, stmt.name, 'view');
+  const db = targetDb(conn, stmt.schema, stmt.temp);
+  if (exists(cx, stmt.name, 'view', db) && stmt.ifNotExists) return () => {};
+  checkName(cx, stmt.name, 'view', db);
   // SQLite does not resolve the view's SELECT until it is used
   const text = storedSql('VIEW', sql, stmt.start, stmt.end);
   return () => {
-    const tx = conn.ensureWriteTxn();
-    insertSchemaRow(tx, { type: 'view', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    const st = schemaTxn(conn, db === 'temp');
+    st.insert({ type: 'view', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
+    st.done(conn);
   };
 }
 
 export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTriggerStmt, sql: string): () => void {
-  if (stmt.temp) throw sqliteError('TEMP triggers are not supported yet by heliosdb-lite');
-  if (exists(cx, stmt.name, 'trigger')) {
+  const qualified = dbNameOf(stmt.schema);
+  if (stmt.schema && qualified === null) throw sqliteError(`unknown database ${stmt.schema}`);
+  const table = cx.schema.table(stmt.table, stmt.temp ? null : qualified);
+  const view = table ? undefined : cx.schema.view(stmt.table, stmt.temp ? null : qualified);
+  // a trigger on a TEMP table is a TEMP trigger
+  const temp = stmt.temp || qualified === 'temp' || !!(table ?? view)?.temp;
+  if (temp) conn.ensureTempDb();
+  const db: DbName = temp ? 'temp' : 'main';
+  if (exists(cx, stmt.name, 'trigger', db)) {
     if (stmt.ifNotExists) return () => {};
     throw sqliteError(`trigger ${stmt.name} already exists`);
   }
-  const table = cx.schema.table(stmt.table);
-  const view = cx.schema.views.get(stmt.table.toLowerCase());
-  if (!table && !view) throw sqliteError(`no such table: main.${stmt.table}`);
+  if (!table && !view) throw sqliteError(`no such table: ${qualified ?? 'main'}.${stmt.table}`);
   if (view && stmt.timing !== 'INSTEAD OF') throw sqliteError(`cannot create ${stmt.timing} trigger on view: ${stmt.table}`);
   if (table && stmt.timing === 'INSTEAD OF') throw sqliteError(`cannot create INSTEAD OF trigger on table: ${stmt.table}`);
   if (table && table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError('cannot create trigger on system table');
   const text = storedSql('TRIGGER', sql, stmt.start, stmt.end);
   const tblName = (table ?? view)!.name;
   return () => {
-    const tx = conn.ensureWriteTxn();
-    insertSchemaRow(tx, { type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    const st = schemaTxn(conn, temp);
+    st.insert({ type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
+    st.done(conn);
   };
 }
 
@@ -262,9 +301,8 @@ export function createVirtualTable(cx: CompileCtx, conn: Connection, stmt: impor
   cx.functions.virtualTable(stmt.name, stmt.module, stmt.args);
   const text = storedSql('VIRTUAL TABLE', sql, stmt.start, stmt.end);
   return () => {
-    const tx = conn.ensureWriteTxn();
-    insertSchemaRow(tx, { type: 'table', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
-    bumpSchemaCookie(tx);
-    conn.schemaChanged();
+    const st = schemaTxn(conn, false);
+    st.insert({ type: 'table', name: stmt.name, tblName: stmt.name, rootpage: 0, sql: text });
+    st.done(conn);
   };
 }

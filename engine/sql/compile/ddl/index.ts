@@ -54,8 +54,15 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
       break;
     case 'Attach':
       throw sqliteError('ATTACH is not supported yet by heliosdb-lite');
-    case 'Detach':
-      throw sqliteError(`no such database: ${stmt.name}`);
+    case 'Detach': {
+      // SQLite looks the database up when DETACH runs
+      const name = stmt.name;
+      fn = () => {
+        throw sqliteError(`no such database: ${name}`);
+      };
+      write = false;
+      break;
+    }
   }
   cx.writes = cx.writes || write;
   return { columns: [], write, run: () => (fn(), []) };

@@ -12,7 +12,8 @@ export function nameStart(sql: string, start: number, end: number): number {
   const toks = tokenize(text);
   let i = 0;
   const word = (k: number) => (k < toks.length ? text.slice(toks[k].start, toks[k].end).toUpperCase() : '');
-  while (i < toks.length && ['CREATE', 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL', 'TABLE', 'INDEX', 'VIEW', 'TRIGGER'].includes(word(i))) i++;
+  // (TEMP is also a schema name: `CREATE TABLE temp.t`)
+  while (i < toks.length && ['CREATE', 'TEMP', 'TEMPORARY', 'UNIQUE', 'VIRTUAL', 'TABLE', 'INDEX', 'VIEW', 'TRIGGER'].includes(word(i)) && word(i + 1) !== '.') i++;
   if (word(i) === 'IF' && word(i + 1) === 'NOT' && word(i + 2) === 'EXISTS') i += 3;
   // schema.name: skip the qualifier
   if (word(i + 1) === '.') i += 2;

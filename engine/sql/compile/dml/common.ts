@@ -5,6 +5,7 @@
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
 import type { TableSchema } from '../../../catalog/types.js';
+import { dbNameOf } from '../../../catalog/schema.js';
 import type { ResultColumn } from '../../ast.js';
 import type { Ev } from '../../exec/runtime.js';
 import type { ColumnDescriptor } from '../../session-api.js';
@@ -13,14 +14,15 @@ import { compileExpr } from '../expr.js';
 import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from '../scope.js';
 
 export function targetTable(cx: CompileCtx, name: string, schemaName: string | null): TableSchema {
-  if (schemaName && !['main', 'temp'].includes(schemaName.toLowerCase())) throw sqliteError(`no such table: ${schemaName}.${name}`);
+  const db = dbNameOf(schemaName);
+  if (schemaName && db === null) throw sqliteError(`no such table: ${schemaName}.${name}`);
   const lname = name.toLowerCase();
-  if (lname === 'sqlite_master' || lname === 'sqlite_schema' || lname === 'sqlite_temp_master') {
+  if (lname === 'sqlite_master' || lname === 'sqlite_schema' || lname === 'sqlite_temp_master' || lname === 'sqlite_temp_schema') {
     throw sqliteError(`table ${name} may not be modified`);
   }
-  const t = cx.schema.table(name);
+  const t = cx.schema.table(name, db);
   if (t) return t;
-  if (cx.schema.views.has(lname)) throw sqliteError(`cannot modify ${name} because it is a view`);
+  if (cx.schema.view(name, db)) throw sqliteError(`cannot modify ${name} because it is a view`);
   throw sqliteError(`no such table: ${schemaName ? `${schemaName}.` : ''}${name}`);
 }
 
@@ -38,7 +40,7 @@ export function compileReturning(cx: CompileCtx, items: readonly ResultColumn[] 
     if (rc.kind === 'Star' || rc.kind === 'TableStar') {
       src.columns.forEach((c) => {
         evs.push(c.read);
-        columns.push({ name: c.name, column: c.name, table: table.name, database: 'main', type: c.type });
+        columns.push({ name: c.name, column: c.name, table: table.name, database: table.temp ? 'temp' : 'main', type: c.type });
       });
       continue;
     }
@@ -47,7 +49,7 @@ export function compileReturning(cx: CompileCtx, items: readonly ResultColumn[] 
     const ref = c.column;
     const col = ref && ref.index >= 0 ? ref.source.columns[ref.index] : null;
     const name = rc.alias ?? (rc.expr.kind === 'Column' && col ? col.name : rc.text);
-    columns.push({ name, column: col ? col.name : null, table: col ? table.name : null, database: col ? 'main' : null, type: col ? col.type : null });
+    columns.push({ name, column: col ? col.name : null, table: col ? table.name : null, database: col ? (table.temp ? 'temp' : 'main') : null, type: col ? col.type : null });
   }
   return { columns, evs };
 }

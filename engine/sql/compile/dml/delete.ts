@@ -15,6 +15,8 @@ import { planJoins } from '../join-plan.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { bindCtes } from '../cte.js';
+import { dbNameOf } from '../../../catalog/schema.js';
+import { insteadOfView, compileViewDelete } from './view-dml.js';
 import { compileReturning, evalRow, targetTable } from './common.js';
 import { orderAndLimit } from './update.js';
 import { TableWriter } from './writer.js';
@@ -32,6 +34,8 @@ export function compileDelete(cx: CompileCtx, conn: Connection, stmt: DeleteStmt
 
 function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, outer: Scope | null = null): RunPlan {
   cx.writes = true;
+  const view = stmt.table.schema === null || dbNameOf(stmt.table.schema) ? insteadOfView(cx, stmt.table.name, dbNameOf(stmt.table.schema), 'DELETE') : null;
+  if (view) return compileViewDelete(cx, conn, stmt, view, outer);
   const table = targetTable(cx, stmt.table.name, stmt.table.schema);
   const writer = new TableWriter(cx, conn, table, stmt.table.alias);
   const entries: FromEntry[] = [

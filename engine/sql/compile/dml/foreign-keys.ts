@@ -30,6 +30,8 @@ interface ParentKey {
 
 export class ForeignKeys {
   private childWriters = new Map<string, TableWriter>();
+  /** A single-row top-level INSERT: an immediate violation fails before the row is written (no counter). */
+  haltImmediately = false;
 
   constructor(
     private readonly cx: CompileCtx,
@@ -85,32 +87,115 @@ export class ForeignKeys {
     return probe.every((v, i) => compareValues(k[i], v, ki.collations[i]) === 0);
   }
 
-  checkChild(newVals: readonly SqlValue[], oldVals: readonly SqlValue[] | null): void {
+  /**
+   * Resolves the parent keys of the table's foreign keys (touching `changed` columns) now, so
+   * that a missing parent table or a `foreign key mismatch` fails at prepare, as in SQLite.
+   */
+  validate(changed: ReadonlySet<number> | null = null): void {
+    if (!this.enabled) return;
+    const t = this.writer.table;
+    for (const fk of t.foreignKeys) if (ForeignKeys.touches(fk.from, changed)) this.parentKey(t, fk);
+  }
+
+  /**
+   * Counts `n` (possibly negative) violations of `fk`: deferred constraints (and all of them
+   * under PRAGMA defer_foreign_keys) are checked at COMMIT, immediate ones at the end of the
+   * statement (Connection.runWrite), as SQLite's OP_FkCounter does. A decrement only applies
+   * while violations are outstanding (OP_FkIfZero), so the counters never go below zero.
+   */
+  private count(fk: ForeignKeySchema, n: number): void {
+    const c = this.conn;
+    if (fk.deferred || c.pragmas.deferForeignKeys) c.deferredViolations = Math.max(0, c.deferredViolations + n);
+    else c.statementFkViolations = Math.max(0, c.statementFkViolations + n);
+  }
+
+  private outstanding(fk: ForeignKeySchema): boolean {
+    const c = this.conn;
+    return (fk.deferred || c.pragmas.deferForeignKeys ? c.deferredViolations : c.statementFkViolations + c.deferredViolations) > 0;
+  }
+
+  private static touches(cols: readonly number[], changed: ReadonlySet<number> | null): boolean {
+    return changed === null || cols.some((c) => changed.has(c));
+  }
+
+  /** Child side, a row enters the table (INSERT, UPDATE's new image): a missing parent is a violation. */
+  childAdded(newVals: readonly SqlValue[], changed: ReadonlySet<number> | null = null): void {
     if (!this.enabled) return;
     const t = this.writer.table;
     for (const fk of t.foreignKeys) {
+      if (!ForeignKeys.touches(fk.from, changed)) continue;
       const key = fk.from.map((c) => newVals[c]);
       if (key.some((v) => v === null)) continue;
-      if (oldVals && fk.from.every((c) => compareValues(oldVals[c], newVals[c]) === 0)) continue;
       const pk = this.parentKey(t, fk);
+      // a row that is its own parent satisfies itself
+      if (pk.parent === t && pk.cols.every((c, i) => compareValues(applyAffinity(key[i], t.columns[c].affinity), newVals[c]) === 0)) continue;
       if (this.parentExists(pk, key)) continue;
-      if (fk.deferred || this.conn.pragmas.deferForeignKeys) {
-        this.conn.deferredViolations++;
-        continue;
-      }
-      throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
+      if (this.haltImmediately && !fk.deferred && !this.conn.pragmas.deferForeignKeys) throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
+      this.count(fk, 1);
     }
   }
 
-  /** A child row was removed: if it was an orphan counted as a deferred violation, uncount it. */
-  childDeleted(oldVals: readonly SqlValue[]): void {
-    if (!this.enabled || this.conn.deferredViolations === 0) return;
+  /** Child side, a row leaves the table (DELETE, UPDATE's old image): an orphan going away resolves a violation. */
+  childRemoved(oldVals: readonly SqlValue[], changed: ReadonlySet<number> | null = null): void {
+    if (!this.enabled) return;
     const t = this.writer.table;
     for (const fk of t.foreignKeys) {
-      if (!(fk.deferred || this.conn.pragmas.deferForeignKeys)) continue;
+      if (!ForeignKeys.touches(fk.from, changed) || !this.outstanding(fk)) continue;
       const key = fk.from.map((c) => oldVals[c]);
       if (key.some((v) => v === null)) continue;
-      if (!this.parentExists(this.parentKey(t, fk), key)) this.conn.deferredViolations--;
+      if (!this.parentExists(this.parentKey(t, fk), key)) this.count(fk, -1);
+    }
+  }
+
+  /** Parent side, a key leaves (DELETE, UPDATE's old image): each child still referencing it is a violation until an action or the statement fixes it. */
+  parentRemoved(oldVals: readonly SqlValue[], rowid: Rowid | null, changed: ReadonlySet<number> | null = null): void {
+    if (!this.enabled) return;
+    for (const { child, fk } of this.referencing()) {
+      const pk = this.parentKey(child, fk);
+      if (!ForeignKeys.touches(pk.cols, changed)) continue;
+      const key = this.keyFor(fk, child, oldVals);
+      if (!key) continue;
+      const self = child === this.writer.table ? rowid : undefined;
+      const n = this.children(child, fk, key).filter((k) => self === undefined || k.rowid !== self).length;
+      if (n) this.count(fk, n);
+    }
+  }
+
+  /** Parent side, a key arrives (INSERT, UPDATE's new image): orphans referencing it are resolved. */
+  parentAdded(newVals: readonly SqlValue[], changed: ReadonlySet<number> | null = null): void {
+    if (!this.enabled) return;
+    for (const { child, fk } of this.referencing()) {
+      const pk = this.parentKey(child, fk);
+      if (!ForeignKeys.touches(pk.cols, changed) || !this.outstanding(fk)) continue;
+      const key = this.keyFor(fk, child, newVals);
+      if (!key) continue;
+      const n = this.children(child, fk, key).length;
+      if (n) this.count(fk, -n);
+    }
+  }
+
+  /**
+   * After a parent row was deleted (newVals null) or re-keyed: the ON DELETE / ON UPDATE
+   * actions (sqlite3FkActions). CASCADE, SET NULL and SET DEFAULT rewrite the children (whose
+   * own checks then settle the counters); RESTRICT fails at once, as the RAISE(ABORT) of
+   * SQLite's action trigger does; NO ACTION leaves it to the counters.
+   */
+  actions(oldVals: readonly SqlValue[], newVals: readonly SqlValue[] | null): void {
+    if (!this.enabled) return;
+    for (const { child, fk } of this.referencing()) {
+      const action = newVals ? fk.onUpdate : fk.onDelete;
+      if (action === 'NO ACTION') continue;
+      if (action === 'RESTRICT' && this.conn.pragmas.deferForeignKeys) continue;
+      const oldKey = this.keyFor(fk, child, oldVals);
+      if (!oldKey) continue;
+      const newKey = newVals ? this.keyFor(fk, child, newVals) : null;
+      if (newVals) {
+        const pk = this.parentKey(child, fk);
+        if (pk.cols.every((c) => sameValue(oldVals[c], newVals[c]))) continue;
+      }
+      const kids = this.children(child, fk, oldKey);
+      if (kids.length === 0) continue;
+      this.applyAction(action, child, fk, kids, newKey, newVals === null);
     }
   }
 
@@ -166,30 +251,6 @@ export class ForeignKeys {
     return key.some((v) => v === null) ? null : key;
   }
 
-  parentDeleting(oldVals: readonly SqlValue[]): void {
-    if (!this.enabled) return;
-    for (const { child, fk } of this.referencing()) {
-      const key = this.keyFor(fk, child, oldVals);
-      if (!key) continue;
-      const kids = this.children(child, fk, key);
-      if (kids.length === 0) continue;
-      this.applyAction(fk.onDelete, child, fk, kids, null, true);
-    }
-  }
-
-  parentUpdating(oldVals: readonly SqlValue[], newVals: readonly SqlValue[]): void {
-    if (!this.enabled) return;
-    for (const { child, fk } of this.referencing()) {
-      const oldKey = this.keyFor(fk, child, oldVals);
-      if (!oldKey) continue;
-      const newKey = this.keyFor(fk, child, newVals);
-      if (newKey && newKey.every((v, i) => compareValues(v, oldKey[i]) === 0)) continue;
-      const kids = this.children(child, fk, oldKey);
-      if (kids.length === 0) continue;
-      this.applyAction(fk.onUpdate, child, fk, kids, newKey, false);
-    }
-  }
-
   private applyAction(
     action: ForeignKeySchema['onDelete'],
     child: TableSchema,
@@ -205,13 +266,9 @@ export class ForeignKeys {
     try {
       switch (action) {
         case 'RESTRICT':
-          throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
+          throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_TRIGGER');
         case 'NO ACTION':
-          if (fk.deferred || this.conn.pragmas.deferForeignKeys) {
-            this.conn.deferredViolations += kids.length;
-            return;
-          }
-          throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
+          return;
         case 'CASCADE':
           for (const k of kids) {
             rt.rows[slot] = k.rec;
@@ -244,16 +301,9 @@ export class ForeignKeys {
       this.conn.changes = saved;
     }
   }
+}
 
-  /** A parent row appeared: deferred orphans referencing it are no longer violations. */
-  parentInserted(newVals: readonly SqlValue[]): void {
-    if (!this.enabled || this.conn.deferredViolations === 0) return;
-    for (const { child, fk } of this.referencing()) {
-      if (!(fk.deferred || this.conn.pragmas.deferForeignKeys)) continue;
-      const key = this.keyFor(fk, child, newVals);
-      if (!key) continue;
-      const n = this.children(child, fk, key).length;
-      this.conn.deferredViolations = Math.max(0, this.conn.deferredViolations - n);
-    }
-  }
+/** IS-equality of two values of the same column (no collation, as the action trigger's `OLD.k IS NOT NEW.k`). */
+function sameValue(a: SqlValue, b: SqlValue): boolean {
+  return a === null ? b === null : b !== null && compareValues(a, b) === 0;
 }

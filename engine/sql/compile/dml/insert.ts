@@ -14,6 +14,8 @@ import { compileExpr } from '../expr.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { bindCtes } from '../cte.js';
+import { dbNameOf } from '../../../catalog/schema.js';
+import { insteadOfView, compileViewInsert } from './view-dml.js';
 import { compileReturning, evalRow, pseudoTable, targetTable } from './common.js';
 import { TableWriter, type UpsertHandler } from './writer.js';
 import { sameExpr } from '../terms.js';
@@ -34,6 +36,8 @@ export function compileInsert(cx: CompileCtx, conn: Connection, stmt: InsertStmt
 
 function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null = null): RunPlan {
   cx.writes = true;
+  const view = stmt.schema === null || dbNameOf(stmt.schema) ? insteadOfView(cx, stmt.table, dbNameOf(stmt.schema), 'INSERT') : null;
+  if (view) return compileViewInsert(cx, conn, stmt, view, outer);
   const table = targetTable(cx, stmt.table, stmt.schema);
   const writer = new TableWriter(cx, conn, table, stmt.alias);
   const nCols = table.columns.length;
@@ -87,6 +91,9 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
   });
 
   const upserts = compileUpserts(cx, conn, stmt.upsert, writer, table);
+  writer.fks.validate();
+  // SQLite halts a one-row INSERT on an immediate foreign key violation at once (no statement counter)
+  writer.fks.haltImmediately = outer === null && cx.trigger === null && valueRows !== null && valueRows.length <= 1 && upserts.length === 0 && cx.schema.triggersOf(table.name).length === 0;
   const returning = compileReturning(cx, stmt.returning, writer.scope, table);
   const orAction = stmt.orAction;
   const rt = cx.rt;

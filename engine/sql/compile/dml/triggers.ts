@@ -7,7 +7,7 @@
  */
 import { sqliteError, SqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
-import type { TriggerSchema } from '../../../catalog/types.js';
+import type { TableSchema, TriggerSchema } from '../../../catalog/types.js';
 import type { Rowid } from '../../../storage/api.js';
 import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
@@ -16,7 +16,6 @@ import { toBool } from '../../exec/truth.js';
 import type { Ev } from '../../exec/runtime.js';
 import { makeSource, Scope, type ScopeColumn } from '../scope.js';
 import type { RunPlan } from '../statement.js';
-import type { TableWriter } from './writer.js';
 import { SKIP } from './writer.js';
 import { compileInsert } from './insert.js';
 import { compileUpdate } from './update.js';
@@ -44,9 +43,10 @@ export class Triggers {
   constructor(
     private readonly cx: CompileCtx,
     private readonly conn: Connection,
-    private readonly writer: TableWriter,
+    /** The table (or, for INSTEAD OF triggers, the view described as a table) the triggers are on. */
+    private readonly table: TableSchema,
   ) {
-    this.list = cx.schema.triggersOf(writer.table.name);
+    this.list = cx.schema.triggersOf(table.name);
   }
 
   has(timing: Timing, event: Event): boolean {
@@ -57,7 +57,7 @@ export class Triggers {
     if (this.compiled) return this.compiled;
     const cx = this.cx;
     const rt = cx.rt;
-    const t = this.writer.table;
+    const t = this.table;
     this.newSlot = rt.allocSlot();
     this.oldSlot = rt.allocSlot();
     const pseudo = (slot: number, name: string) => {
@@ -119,7 +119,7 @@ export class Triggers {
     return this.compiled;
   }
 
-  fire(timing: Timing, event: Event, oldVals: SqlValue[] | null, newVals: SqlValue[] | null, rowid: Rowid, changed?: ReadonlySet<number>): void {
+  fire(timing: Timing, event: Event, oldVals: SqlValue[] | null, newVals: SqlValue[] | null, rowid: Rowid | null, changed?: ReadonlySet<number>): void {
     const list = this.compile();
     const rt = this.cx.rt;
     for (const trig of list) {

@@ -15,6 +15,8 @@ import { planJoins } from '../join-plan.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { bindCtes } from '../cte.js';
+import { dbNameOf } from '../../../catalog/schema.js';
+import { insteadOfView, compileViewUpdate } from './view-dml.js';
 import { compileReturning, evalRow, targetTable } from './common.js';
 import { compileSets } from './insert.js';
 import { TableWriter } from './writer.js';
@@ -31,6 +33,8 @@ export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt
 
 function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
   cx.writes = true;
+  const view = stmt.table.schema === null || dbNameOf(stmt.table.schema) ? insteadOfView(cx, stmt.table.name, dbNameOf(stmt.table.schema), 'UPDATE', stmt.sets.flatMap((x) => x.columns)) : null;
+  if (view) return compileViewUpdate(cx, conn, stmt, view, outer);
   const table = targetTable(cx, stmt.table.name, stmt.table.schema);
   const writer = new TableWriter(cx, conn, table, stmt.table.alias);
   const entries: FromEntry[] = [
@@ -46,6 +50,7 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const slots = entries.map((e) => e.source.slot);
   const tslot = writer.source.slot;
   const changed = new Set<number>(sets.flatMap((s) => s.cols));
+  writer.fks.validate(changed);
 
   // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
   const orderEvs = (stmt.orderBy ?? []).map((t) => compileExpr(cx, t.expr, scope));

@@ -74,7 +74,10 @@ export class TableWriter {
     this.rowidSlot = slot;
     this.source = bindTableSource(cx, table, alias ?? table.name, slot);
     this.scope = new Scope([this.source], null, { correlated: false, depth: 0 });
-    const list = cx.schema.indexesOf(table.name).slice();
+    // SQLite's Table.pIndex order, in which UNIQUE constraints are checked: the most recently
+    // created index first (sqlite3CreateIndex prepends), REPLACE indexes after all others
+    const created = cx.schema.indexesOf(table.name).slice().reverse();
+    const list = [...created.filter((i) => i.onConflict !== 'REPLACE'), ...created.filter((i) => i.onConflict === 'REPLACE')];
     if (table.withoutRowid) {
       const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
       if (pk) list.unshift(pk);
@@ -87,7 +90,7 @@ export class TableWriter {
       if (c.generated && c.generated.stored) this.generated.push({ ci, ev: compileExpr(cx, c.generated.expr, this.scope).ev });
     });
     this.fks = new ForeignKeys(cx, conn, this);
-    this.triggers = new Triggers(cx, conn, this);
+    this.triggers = new Triggers(cx, conn, table);
   }
 
   private indexWriter(idx: IndexSchema): IndexWriter {
@@ -300,11 +303,11 @@ export class TableWriter {
         }
       }
       if (this.checkUnique(vals, rowid, null, orAction, upserts)) return null;
-      this.fks.checkChild(vals, null);
+      this.fks.childAdded(vals);
+      this.fks.parentAdded(vals);
       this.write(vals, rowid);
       if (t.autoincrement) this.updateSequence(rowid!);
       this.conn.changes++;
-      this.fks.parentInserted(vals);
       if (this.triggers.has('AFTER', 'INSERT')) this.triggers.fire('AFTER', 'INSERT', null, vals, rowid ?? -1);
       return rowid ?? 0;
     } catch (e) {
@@ -504,10 +507,11 @@ export class TableWriter {
   deleteRow(rowid: Rowid | null, vals: SqlValue[], replace = false): void {
     const fire = !replace || this.conn.pragmas.recursiveTriggers;
     if (fire && this.triggers.has('BEFORE', 'DELETE')) this.triggers.fire('BEFORE', 'DELETE', vals, null, rowid ?? -1);
-    this.fks.parentDeleting(vals);
+    this.fks.childRemoved(vals);
+    this.fks.parentRemoved(vals, rowid);
     this.unwrite(vals, rowid);
-    this.fks.childDeleted(vals);
     if (!replace) this.conn.changes++;
+    this.fks.actions(vals, null);
     if (fire && this.triggers.has('AFTER', 'DELETE')) this.triggers.fire('AFTER', 'DELETE', vals, null, rowid ?? -1);
   }
 
@@ -546,17 +550,18 @@ export class TableWriter {
       const selfPk = t.withoutRowid ? t.primaryKey.map((c) => oldVals[c]) : null;
       this.position(newVals, newRowid);
       if (this.checkUnique(newVals, oldRowid, selfPk, orAction, [])) return false;
-      this.fks.checkChild(newVals, oldVals);
-      this.fks.parentUpdating(oldVals, newVals);
+      this.fks.childRemoved(oldVals, changedCols);
+      this.fks.parentRemoved(oldVals, oldRowid, changedCols);
       if (!t.withoutRowid && newRowid === oldRowid) this.rewrite(oldVals, newVals, oldRowid!);
       else {
         this.unwrite(oldVals, oldRowid);
         this.write(newVals, newRowid);
       }
-      this.fks.childDeleted(oldVals);
-      this.fks.parentInserted(newVals);
+      this.fks.childAdded(newVals, changedCols);
+      this.fks.parentAdded(newVals, changedCols);
       if (t.autoincrement && newRowid !== null) this.updateSequence(newRowid);
       this.conn.changes++;
+      this.fks.actions(oldVals, newVals);
       if (this.triggers.has('AFTER', 'UPDATE')) this.triggers.fire('AFTER', 'UPDATE', oldVals, newVals, newRowid ?? -1, changedCols);
       return true;
     } catch (e) {

@@ -1,0 +1,171 @@
+/**
+ * Schema-side behaviour the differential case files do not pin: the TEMP database (private to
+ * its connection, gone after close, shadowing main, transactional), INSTEAD OF triggers,
+ * statement-level foreign key counting, and SQLite's table-hash order. Where a result is
+ * deterministic it is compared with real SQLite (better-sqlite3) running the same script.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import BS3 from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Database } from '../../engine/api/index.js';
+import { tableHashOrder } from '../../engine/catalog/table-hash-order.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helios-schema-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const file = () => path.join(dir, `s${++n}.db`);
+
+interface Db {
+  exec(sql: string): unknown;
+  prepare(sql: string): { all(...a: unknown[]): unknown[]; run(...a: unknown[]): unknown };
+  close(): unknown;
+}
+
+/** Runs `steps` on both engines: strings are executed, `['q', sql]` queried; returns the outcomes. */
+function both(steps: (string | ['q', string])[]): { ours: unknown[]; sqlite: unknown[] } {
+  const run = (db: Db): unknown[] =>
+    steps.map((s) => {
+      try {
+        if (typeof s === 'string') return db.exec(s) && 'ok';
+        return db.prepare(s[1]).all();
+      } catch (e) {
+        return `error: ${(e as { code?: string }).code} ${(e as Error).message}`;
+      }
+    });
+  const a = new Database(':memory:') as unknown as Db;
+  const b = new BS3(':memory:') as unknown as Db;
+  try {
+    return { ours: run(a), sqlite: run(b) };
+  } finally {
+    a.close();
+    b.close();
+  }
+}
+
+describe('TEMP database', () => {
+  it('is private to its connection and gone after close', () => {
+    const f = file();
+    const a = new Database(f);
+    const b = new Database(f);
+    a.exec('CREATE TABLE m (x); CREATE TEMP TABLE t (x); INSERT INTO t VALUES (1), (2)');
+    expect(a.prepare('SELECT count(*) AS c FROM t').get()).toEqual({ c: 2 });
+    expect(() => b.prepare('SELECT * FROM t')).toThrow('no such table: t');
+    expect(b.prepare('SELECT count(*) AS c FROM sqlite_temp_master').get()).toEqual({ c: 0 });
+    // b may create its own TEMP table of the same name
+    b.exec('CREATE TEMP TABLE t (y, z)');
+    expect(b.prepare('SELECT * FROM t').columns().map((c) => c.name)).toEqual(['y', 'z']);
+    expect(a.prepare('SELECT * FROM t').columns().map((c) => c.name)).toEqual(['x']);
+    a.close();
+    const c = new Database(f);
+    expect(() => c.prepare('SELECT * FROM t')).toThrow('no such table: t');
+    expect(c.prepare("SELECT name FROM sqlite_master").all()).toEqual([{ name: 'm' }]);
+    c.close();
+    b.close();
+    // the main file holds no trace of TEMP objects
+    const s = new BS3(f);
+    expect(s.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    expect(s.prepare('SELECT name FROM sqlite_master').all()).toEqual([{ name: 'm' }]);
+    s.close();
+  });
+
+  it('shadows main objects and resolves qualified names as SQLite does', () => {
+    const r = both([
+      'CREATE TABLE x (a); INSERT INTO x VALUES (1)',
+      'CREATE TEMP TABLE x (b); INSERT INTO x VALUES (2)',
+      ['q', 'SELECT * FROM x'],
+      ['q', 'SELECT * FROM main.x'],
+      ['q', 'SELECT * FROM temp.x'],
+      'INSERT INTO main.x VALUES (3)',
+      ['q', 'SELECT * FROM main.x ORDER BY a'],
+      'CREATE INDEX temp.xi ON x (b)',
+      ['q', 'SELECT type, name, tbl_name, sql FROM sqlite_temp_master ORDER BY name'],
+      'DROP TABLE x',
+      ['q', 'SELECT * FROM x'],
+      'DROP TABLE x',
+      ['q', 'SELECT * FROM x'],
+      'CREATE TABLE temp.y (c)',
+      ['q', 'SELECT schema, name, type FROM pragma_table_list ORDER BY schema, name'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+
+  it('follows transactions and savepoints', () => {
+    const r = both([
+      'CREATE TEMP TABLE t (x)',
+      'BEGIN; INSERT INTO t VALUES (1); SAVEPOINT s; INSERT INTO t VALUES (2); CREATE TEMP TABLE u (y); ROLLBACK TO s; COMMIT',
+      ['q', 'SELECT * FROM t'],
+      ['q', 'SELECT name FROM sqlite_temp_master'],
+      'BEGIN; CREATE TEMP VIEW v AS SELECT x * 10 AS x10 FROM t; INSERT INTO t VALUES (5); ROLLBACK',
+      ['q', 'SELECT * FROM t'],
+      ['q', 'SELECT name FROM sqlite_temp_master'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+
+  it('holds TEMP triggers, also on main tables', () => {
+    const r = both([
+      'CREATE TABLE m (x); CREATE TEMP TABLE log (what)',
+      "CREATE TEMP TRIGGER m_ai AFTER INSERT ON m BEGIN INSERT INTO log VALUES ('ins ' || NEW.x); END",
+      'INSERT INTO m VALUES (1), (2)',
+      ['q', 'SELECT * FROM log ORDER BY what'],
+      ['q', 'SELECT type, name, tbl_name FROM sqlite_temp_master ORDER BY name'],
+      ['q', 'SELECT name FROM sqlite_master'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+});
+
+describe('INSTEAD OF triggers', () => {
+  it('route writes on a view, and a view without them stays read-only', () => {
+    const r = both([
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, a, b)',
+      'CREATE VIEW v AS SELECT id, a, b, a + b AS s FROM t',
+      'INSERT INTO v (a, b) VALUES (1, 2)',
+      "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v BEGIN INSERT INTO t (a, b) VALUES (NEW.a, coalesce(NEW.b, 'none')); END",
+      'CREATE TRIGGER v_upd INSTEAD OF UPDATE OF a ON v BEGIN UPDATE t SET a = NEW.a, b = OLD.s WHERE id = OLD.id; END',
+      'INSERT INTO v (a) VALUES (1), (2); INSERT INTO v (a, b) SELECT 10, 20',
+      'UPDATE v SET a = a * 100 WHERE id > 1',
+      'UPDATE v SET b = 0',
+      ['q', 'SELECT * FROM t ORDER BY id'],
+      'DELETE FROM v',
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+});
+
+describe('foreign keys are counted per statement', () => {
+  it('a statement may break and repair a constraint', () => {
+    const r = both([
+      'CREATE TABLE node (id INTEGER PRIMARY KEY, parent INT REFERENCES node (id))',
+      'INSERT INTO node VALUES (1, NULL), (2, 1), (3, 2)',
+      'DELETE FROM node WHERE id = 2',
+      'DELETE FROM node',
+      ['q', 'SELECT count(*) AS c FROM node'],
+      'CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (pid REFERENCES p (id))',
+      'INSERT INTO c VALUES (1)',
+      'INSERT INTO c SELECT 7 UNION ALL SELECT 8',
+      'INSERT INTO p VALUES (1); INSERT INTO c VALUES (1), (1)',
+      'UPDATE p SET id = 2',
+      ['q', 'SELECT * FROM c'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+});
+
+describe("SQLite's table-hash order", () => {
+  it('matches PRAGMA table_list of real SQLite for growing schemas', () => {
+    const s = new BS3(':memory:');
+    const names: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const name = `t${(i * 7919) % 97}_${i}`;
+      names.push(name);
+      s.exec(`CREATE TABLE ${name} (x)`);
+      const expected = s.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main'").pluck().all();
+      const ours = tableHashOrder(['sqlite_master', ...names]).map((x) => (x === 'sqlite_master' ? 'sqlite_schema' : x));
+      expect(ours).toEqual(expected);
+    }
+    s.close();
+  });
+});
