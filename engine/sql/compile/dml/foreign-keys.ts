@@ -239,9 +239,15 @@ export class ForeignKeys {
     return w;
   }
 
+  private referencingCache: { child: TableSchema; fk: ForeignKeySchema }[] | null = null;
+
+  /** Foreign keys of other tables (or this one) that reference this table (computed once). */
   private referencing(): { child: TableSchema; fk: ForeignKeySchema }[] {
-    const list = this.cx.schema.referencedBy.get(this.writer.table.name.toLowerCase()) ?? [];
-    return list.map(({ child, fk }) => ({ child, fk: child.foreignKeys[fk] }));
+    if (this.referencingCache === null) {
+      const list = this.cx.schema.referencedBy.get(this.writer.table.name.toLowerCase()) ?? [];
+      this.referencingCache = list.map(({ child, fk }) => ({ child, fk: child.foreignKeys[fk] }));
+    }
+    return this.referencingCache;
   }
 
   /** The key of `vals` (a parent row) as referenced by `fk`, or null if it has a NULL. */

@@ -49,8 +49,12 @@ export class Triggers {
     this.list = cx.schema.triggersOf(table.name);
   }
 
+  private kinds: Set<string> | null = null;
+
   has(timing: Timing, event: Event): boolean {
-    return this.list.some((t) => t.stmt.timing === timing && t.stmt.event === event);
+    if (this.list.length === 0) return false;
+    if (this.kinds === null) this.kinds = new Set(this.list.map((t) => `${t.stmt.timing} ${t.stmt.event}`));
+    return this.kinds.has(`${timing} ${event}`);
   }
 
   private compile(): CompiledTrigger[] {

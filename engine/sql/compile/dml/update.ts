@@ -21,6 +21,8 @@ import { compileReturning, evalRow, targetTable } from './common.js';
 import { compileSets } from './insert.js';
 import { TableWriter } from './writer.js';
 
+const NO_KEYS: SqlValue[] = [];
+
 export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
   // WITH before the statement: the CTEs are visible while its parts compile
   const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
@@ -50,6 +52,8 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const slots = entries.map((e) => e.source.slot);
   const tslot = writer.source.slot;
   const changed = new Set<number>(sets.flatMap((s) => s.cols));
+  // Triggers and foreign key actions can change rows this statement has yet to update.
+  const mayChangeOthers = cx.schema.triggers.size > 0 || cx.schema.referencedBy.size > 0;
   writer.fks.validate(changed);
 
   // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
@@ -66,18 +70,27 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       const startTotal = conn.totalChanges;
       type Hit = { rows: (readonly SqlValue[])[]; rowids: (Rowid | null)[]; keys: SqlValue[] };
       let hits: Hit[] = [];
-      const seen = new Set<Rowid>();
+      // UPDATE ... FROM: each target row is updated at most once
+      const seen = slots.length > 1 && !table.withoutRowid ? new Set<Rowid>() : null;
+      const nSlots = slots.length;
       const op = joined.op;
       op.open();
       try {
         while (op.next()) {
-          const rid = rt.rowids[tslot];
-          if (rid !== null && !table.withoutRowid) {
-            // UPDATE ... FROM: each target row is updated at most once
-            if (seen.has(rid)) continue;
-            seen.add(rid);
+          if (seen) {
+            const rid = rt.rowids[tslot];
+            if (rid !== null) {
+              if (seen.has(rid)) continue;
+              seen.add(rid);
+            }
           }
-          hits.push({ rows: slots.map((s) => rt.rows[s]), rowids: slots.map((s) => rt.rowids[s]), keys: orderEvs.map((o) => o.ev()) });
+          const rows = new Array<readonly SqlValue[]>(nSlots);
+          const rowids = new Array<Rowid | null>(nSlots);
+          for (let i = 0; i < nSlots; i++) {
+            rows[i] = rt.rows[slots[i]];
+            rowids[i] = rt.rowids[slots[i]];
+          }
+          hits.push({ rows, rowids, keys: orderEvs.length ? orderEvs.map((o) => o.ev()) : NO_KEYS });
         }
       } finally {
         op.close();
@@ -86,22 +99,20 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       const out: SqlValue[][] = [];
       try {
         for (const h of hits) {
-          slots.forEach((s, i) => {
-            rt.rows[s] = h.rows[i];
-            rt.rowids[s] = h.rowids[i];
-          });
+          for (let i = 0; i < nSlots; i++) {
+            rt.rows[slots[i]] = h.rows[i];
+            rt.rowids[slots[i]] = h.rowids[i];
+          }
           let rowid = h.rowids[0];
           let old: SqlValue[] | undefined;
-          if (!table.withoutRowid) {
+          if (!table.withoutRowid && mayChangeOthers) {
             // re-read: an earlier update in this statement (trigger, cascade) may have changed it
             old = writer.load(rowid!);
             if (!old) continue;
-            slots.forEach((s, i) => {
-              if (i > 0) {
-                rt.rows[s] = h.rows[i];
-                rt.rowids[s] = h.rowids[i];
-              }
-            });
+            for (let i = 1; i < nSlots; i++) {
+              rt.rows[slots[i]] = h.rows[i];
+              rt.rowids[slots[i]] = h.rowids[i];
+            }
           } else old = writer.currentVals();
           const nv = old.slice();
           for (const s of sets) {

@@ -60,6 +60,7 @@ export class TableWriter {
   readonly triggers: Triggers;
   private readonly rowidSlot: number;
   private readonly pkIndex: IndexWriter | null;
+  private readonly needsPosition: boolean;
 
   constructor(
     readonly cx: CompileCtx,
@@ -89,6 +90,9 @@ export class TableWriter {
     table.columns.forEach((c, ci) => {
       if (c.generated && c.generated.stored) this.generated.push({ ci, ev: compileExpr(cx, c.generated.expr, this.scope).ev });
     });
+    // CHECK constraints, generated columns and partial/expression indexes read the row from the slot
+    this.needsPosition =
+      this.checks.length > 0 || this.generated.length > 0 || this.indexes.some((w) => w.partial !== null || w.schema.columns.some((c) => c.column < 0));
     this.fks = new ForeignKeys(cx, conn, this);
     this.triggers = new Triggers(cx, conn, table);
   }
@@ -285,7 +289,7 @@ export class TableWriter {
       if (t.rowidAlias >= 0) vals[t.rowidAlias] = rowid;
       this.computeGenerated(vals, rowid);
       this.checkNotNull(vals, orAction);
-      this.position(vals, rowid);
+      if (this.needsPosition) this.position(vals, rowid);
       this.checkChecks(orAction);
       // PRIMARY KEY / rowid conflicts
       if (!t.withoutRowid && !generated) {
@@ -537,7 +541,7 @@ export class TableWriter {
       }
       this.computeGenerated(newVals, newRowid);
       this.checkNotNull(newVals, orAction);
-      this.position(newVals, newRowid);
+      if (this.needsPosition) this.position(newVals, newRowid);
       this.checkChecks(orAction);
       if (!t.withoutRowid && newRowid !== oldRowid) {
         if (this.tree().get(newRowid!) !== undefined) {
@@ -548,7 +552,7 @@ export class TableWriter {
         }
       }
       const selfPk = t.withoutRowid ? t.primaryKey.map((c) => oldVals[c]) : null;
-      this.position(newVals, newRowid);
+      if (this.needsPosition) this.position(newVals, newRowid);
       if (this.checkUnique(newVals, oldRowid, selfPk, orAction, [])) return false;
       this.fks.childRemoved(oldVals, changedCols);
       this.fks.parentRemoved(oldVals, oldRowid, changedCols);
