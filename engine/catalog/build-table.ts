@@ -171,7 +171,7 @@ export function buildTable(
   let hasGenerated = false;
   let hasVirtualGenerated = false;
   const columns: ColumnSchema[] = stmt.columns.map((c, i) => {
-    const col = buildColumn(c, i, name, stmt.strict, pkPos.get(i) ?? 0, recordIndexes[i], stmt.withoutRowid);
+    const col = buildColumn(c, i, name, stmt.strict, pkPos.get(i) ?? 0, recordIndexes[i], stmt.withoutRowid || (stmt.strict && i !== rowidAlias));
     if (col.generated) {
       hasGenerated = true;
       if (!col.generated.stored) hasVirtualGenerated = true;
@@ -278,7 +278,8 @@ function buildColumn(
   strict: boolean,
   pk: number,
   recordIndex: number,
-  withoutRowid: boolean,
+  /** PRIMARY KEY columns are NOT NULL (WITHOUT ROWID tables; STRICT ones except the rowid alias) */
+  pkNotNull: boolean,
 ): ColumnSchema {
   const type = c.type ?? '';
   if (strict) {
@@ -311,7 +312,7 @@ function buildColumn(
   }
   if (generated && defaultValue) throw sqliteError(`cannot use DEFAULT on a generated column`);
   // WITHOUT ROWID tables (and STRICT ones) enforce NOT NULL on primary key columns.
-  if (pk && withoutRowid) notNull = true;
+  if (pk && pkNotNull) notNull = true;
   const affinity = strict && type.toUpperCase() === 'ANY' ? 'BLOB' : affinityOfType(type);
   return {
     name: c.name,

@@ -9,12 +9,20 @@ const LE = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export const ckState = { s0: 0, s1: 0 };
 
+/** A word view of the ArrayBuffer last checksummed (the log's reused frame buffer): no view per call. */
+let viewOf: ArrayBufferLike | null = null;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+
 /** Continues the checksum over `buf[off, off+len)`; `buf.byteOffset + off` and `len` must be multiples of 8. */
 export function checksum(buf: Uint8Array, off: number, len: number, s0: number, s1: number): void {
   if (LE && ((buf.byteOffset + off) & 3) === 0) {
-    const w = new Int32Array(buf.buffer, buf.byteOffset + off, len >>> 2);
-    const n = w.length;
-    for (let i = 0; i < n; i += 2) {
+    if (buf.buffer !== viewOf) {
+      viewOf = buf.buffer;
+      words = new Int32Array(buf.buffer, 0, buf.buffer.byteLength >>> 2);
+    }
+    const w = words;
+    const n = ((buf.byteOffset + off) >>> 2) + (len >>> 2);
+    for (let i = (buf.byteOffset + off) >>> 2; i < n; i += 2) {
       s0 = (s0 + w[i] + s1) | 0;
       s1 = (s1 + w[i + 1] + s0) | 0;
     }

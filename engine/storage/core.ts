@@ -20,7 +20,11 @@
  *   close (last reference): checkpoint(TRUNCATE) -> remove log -> release lock
  *
  * Memory databases have no files: committed pages stay in the cache (never evicted) and a
- * commit only publishes (after moving new cells from record arenas onto page images).
+ * commit only publishes. New cells' bytes stay in record arenas (record.ts) until a batch moves
+ * them onto page images (rebaseLoosePages): once REBASE_BYTES of record buffers were allocated
+ * since the previous batch, the next commit rebases every committed page that has loose cells,
+ * so arena chunks pinned by committed pages never exceed about REBASE_BYTES. Rebasing a shared
+ * page replaces payload references with references to equal bytes, invisible to readers.
  *
  * Cold reads: a cache miss on the page after the previous miss reads up to READ_AHEAD pages of
  * the main file in one call (pages in the log or cached are never read from the main file).
@@ -38,6 +42,7 @@ import { integrityCheck } from './integrity.js';
 import { LockFile } from './lockfile.js';
 import { BtPage, Geometry, PT_TABLE_INTERIOR, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage, pageBytes } from './page.js';
 import { PageCache } from './page-cache.js';
+import { recordBytesAllocated } from './record.js';
 import { readSqliteWal } from './sqlite-wal.js';
 import { WriteTxnImpl } from './txn.js';
 import { readFully, type Vfs, type VfsFile } from './vfs.js';
@@ -53,6 +58,9 @@ const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd
 
 /** Pages read at once on sequential cache misses. */
 const READ_AHEAD = 32;
+
+/** Memory databases: record-buffer bytes allocated between two rebase batches (see above). */
+const REBASE_BYTES = 4 << 20;
 
 function validPageSize(n: number | undefined): number {
   if (n !== undefined && n >= 512 && n <= 65536 && (n & (n - 1)) === 0) return n;
@@ -81,6 +89,9 @@ export class StorageCore {
   readonly unlogged = new Set<number>();
   closed = false;
   readView!: ReadViewImpl;
+  /** Memory databases: committed pages that may have cells outside a page image. */
+  private readonly loosePages = new Set<number>();
+  private rebaseMark = 0;
   onFinalClose: (() => void) | null = null;
 
   private constructor(
@@ -305,7 +316,10 @@ export class StorageCore {
     const c = this.cache.get(pgno);
     if (c !== undefined) {
       c.accessed = true;
-      if (c.kind === 0) return c;
+      if (c.kind === 0) {
+        c.warm = true;
+        return c;
+      }
       const p = decodePage(c.bytes, pgno, this.geom, this.header.pageCount);
       p.durable = c.durable;
       this.cache.set(pgno, p);
@@ -409,6 +423,18 @@ export class StorageCore {
     return t;
   }
 
+  /** A dirty-page table for a new write transaction: reused, so its slot array is not regrown. */
+  private spareDirty: PageCache | null = null;
+  takeDirtyTable(): PageCache {
+    const d = this.spareDirty;
+    if (d === null) return new PageCache();
+    this.spareDirty = null;
+    return d;
+  }
+  returnDirtyTable(d: PageCache): void {
+    this.spareDirty = d;
+  }
+
   endTxn(t: WriteTxnImpl): void {
     t.close();
     if (this.writeTxn === t) this.writeTxn = null;
@@ -445,11 +471,10 @@ export class StorageCore {
     }
     const durable = !this.memory;
     for (const [pgno, p] of t.dirty) {
-      // Memory databases: move new cells from record arenas onto a page image (as file commits
-      // do while logging), so that a long-lived page does not pin whole arena chunks.
-      if (!durable && p.kind === 0 && hasLooseCells(p, this.geom.pageSize)) encodePage(p, this.geom, undefined, true);
+      if (!durable && p.kind === 0 && p.type !== PT_TABLE_INTERIOR) this.loosePages.add(pgno);
       p.durable = durable;
       p.accessed = true;
+      if (p.kind === 0) p.warm = true;
       this.cache.set(pgno, p);
     }
     for (const pgno of t.freedLeaves) if (!t.dirty.has(pgno)) this.cache.delete(pgno);
@@ -463,6 +488,7 @@ export class StorageCore {
     this.header = nh;
     this.commitGen.v++;
     this.endTxn(t);
+    if (!durable && recordBytesAllocated.n - this.rebaseMark > REBASE_BYTES) this.rebaseLoosePages();
     if (durable && this.walAutocheckpoint > 0 && this.log!.frames >= this.walAutocheckpoint) {
       try {
         this.checkpoint('PASSIVE');
@@ -471,6 +497,17 @@ export class StorageCore {
       }
     }
     this.evict();
+  }
+
+  /** Memory databases: moves the cells of committed pages from record buffers onto page images. */
+  private rebaseLoosePages(): void {
+    const ps = this.geom.pageSize;
+    for (const pgno of this.loosePages) {
+      const p = this.cache.get(pgno);
+      if (p !== undefined && p.kind === 0 && hasLooseCells(p, ps)) encodePage(p, this.geom, undefined, true);
+    }
+    this.loosePages.clear();
+    this.rebaseMark = recordBytesAllocated.n;
   }
 
   // ---- checkpoint --------------------------------------------------------------------------

@@ -36,14 +36,14 @@ export function assemblePayload(src: PageSource, p: BtPage, i: number): Buffer {
   return out;
 }
 
-/** The decoded record (table row or index key) of cell i; cached on the page. */
+/** The decoded record (table row or index key) of cell i; cached on the page when it is warm. */
 export function cellRecord(src: PageSource, p: BtPage, i: number): SqlValue[] {
   const r = p.recs[i];
   if (r !== undefined) return r;
   let rec: SqlValue[];
   if (p.ovfl[i] === 0) rec = decodeRecord(p.bufs[i], p.offs[i], p.nLoc[i]);
   else rec = decodeRecord(assemblePayload(src, p, i), 0, p.nPay[i]);
-  p.recs[i] = rec;
+  if (p.warm) p.recs[i] = rec;
   return rec;
 }
 

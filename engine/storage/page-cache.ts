@@ -1,7 +1,8 @@
 /**
- * The shared page cache's index: committed pages by page number. A Map keeps the CLOCK order
- * for eviction (core.ts); a dense array indexed by page number answers lookups, which are on
- * every hot path (a Map lookup costs several times an array load).
+ * Pages by page number: the shared page cache's index of committed pages, and a write
+ * transaction's dirty set. A Map keeps the insertion (CLOCK) order for eviction (core.ts); a
+ * dense array indexed by page number answers lookups, which are on every hot path (a Map lookup
+ * costs several times an array load).
  *
  * Invariant: slots[pgno] === map.get(pgno) for every pgno (undefined when absent).
  */
@@ -14,6 +15,10 @@ export class PageCache {
 
   get size(): number {
     return this.map.size;
+  }
+
+  has(pgno: number): boolean {
+    return pgno < this.slots.length && this.slots[pgno] !== undefined;
   }
 
   get(pgno: number): Page | undefined {
@@ -41,6 +46,17 @@ export class PageCache {
   clear(): void {
     this.map.clear();
     this.slots = [];
+  }
+
+  /** Empties the table but keeps the slot array's length (for a table that is reused). */
+  clearKeepSlots(): void {
+    const slots = this.slots;
+    for (const pgno of this.map.keys()) slots[pgno] = undefined;
+    this.map.clear();
+  }
+
+  [Symbol.iterator](): IterableIterator<[number, Page]> {
+    return this.map.entries();
   }
 
   /** Entries in CLOCK order; the loop may touch() or delete() the current entry. */

@@ -30,7 +30,8 @@
  *   recs[]            lazily decoded records (table leaf) or keys (index pages)
  * Invariants: `used` = sum of cell sizes + 2 bytes per cell pointer; a page in a tree never has
  * used > capacity() except transiently inside a balance; non-root pages hold at least one cell.
- * Pages in the shared cache are immutable except for lazily filled `recs` and the `accessed` bit;
+ * Pages in the shared cache are immutable except for lazily filled `recs`, the `accessed` and
+ * `warm` bits, and memory databases' batched rebase (payload references moved to equal bytes);
  * a write transaction modifies its own clone (copy-on-write).
  */
 import type { SqlValue } from '../common/value.js';
@@ -92,6 +93,13 @@ export class BtPage {
   readonly kind = 0 as const;
   accessed = false;
   durable = false;
+  /**
+   * Whether decoded records are kept in `recs` (overflow.ts cellRecord). A page read from the
+   * files starts cold and becomes warm when it is used again from the cache: a one-pass scan
+   * then leaves its records as short-lived garbage instead of pinning them on pages that are
+   * about to be evicted (which promotes them to the old generation and costs a full GC).
+   */
+  warm = false;
   /** Undo bookkeeping of the owning write transaction (undo.ts invariant 2). */
   spEpoch = 0;
   n = 0;
@@ -156,6 +164,7 @@ export class BtPage {
 
   clone(): BtPage {
     const p = new BtPage(this.pgno, this.type);
+    p.warm = this.warm;
     p.n = this.n;
     p.used = this.used;
     p.keys = this.keys.slice();
@@ -279,13 +288,15 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
   const p = new BtPage(pgno, type);
   const u = geom.usable;
   const n = (buf[h + 3] << 8) | buf[h + 4];
+  // Index pages and table interior pages below; table leaves (what scans read) separately.
+  if (type === PT_TABLE_LEAF) return decodeTableLeaf(p, buf, h, n, geom, pageCount);
   const hdrSize = p.leaf ? 8 : 12;
   const ptrStart = h + hdrSize;
   if (ptrStart + 2 * n > u) throw corrupt(`page ${pgno}: too many cells`);
   p.n = n;
   const leaf = p.leaf;
   // Exact-size arrays (filled by index): no regrowth garbage on the cold-read path.
-  const keys = type === PT_TABLE_LEAF || type === PT_TABLE_INTERIOR ? new Array<Rowid>(n) : p.keys;
+  const keys = type === PT_TABLE_INTERIOR ? new Array<Rowid>(n) : p.keys;
   const children = leaf ? p.children : new Array<number>(n + 1);
   const payload = type !== PT_TABLE_INTERIOR;
   const bufs = payload ? new Array<Buffer>(n) : p.bufs;
@@ -314,13 +325,7 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
     const nPay = getVarint32(buf, c, u);
     let minimal = varintLength.n === 1 || varintLength.n === varintLen(nPay);
     c += varintLength.n;
-    if (type === PT_TABLE_LEAF) {
-      const key = getVarint(buf, c, u);
-      keys[i] = key;
-      if (varintLength.n !== 1 && varintLength.n !== varintLen(key)) minimal = false;
-      c += varintLength.n;
-    }
-    const nLoc = geom.localSize(nPay, type === PT_TABLE_LEAF);
+    const nLoc = geom.localSize(nPay, false);
     if (c + nLoc > u) throw corrupt(`page ${pgno}: cell extends off page`);
     let ovfl = 0;
     if (nLoc < nPay) {
@@ -350,6 +355,91 @@ export function decodePage(buf: Buffer, pgno: number, geom: Geometry, pageCount:
   }
   p.keys = keys;
   p.children = children;
+  p.bufs = bufs;
+  p.offs = offs;
+  p.nLoc = nLocs;
+  p.nPay = nPays;
+  p.ovfl = ovfls;
+  p.recs = recs;
+  p.used = used;
+  return p;
+}
+
+/**
+ * decodePage for table leaves, the pages a scan reads: the same checks, with the common cell
+ * shapes (payload size below 128, rowid of at most 4 bytes, payload fully local) decoded inline.
+ */
+function decodeTableLeaf(p: BtPage, buf: Buffer, h: number, n: number, geom: Geometry, pageCount: number): BtPage {
+  const u = geom.usable;
+  const pgno = p.pgno;
+  const ptrStart = h + 8;
+  const cellMin = ptrStart + 2 * n;
+  if (cellMin > u) throw corrupt(`page ${pgno}: too many cells`);
+  p.n = n;
+  const maxLocal = geom.maxLocalTable;
+  const keys = new Array<Rowid>(n);
+  const bufs = new Array<Buffer>(n);
+  const offs = new Array<number>(n);
+  const nLocs = new Array<number>(n);
+  const nPays = new Array<number>(n);
+  const ovfls = new Array<number>(n);
+  const recs = new Array<SqlValue[] | undefined>(n);
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const start = (buf[ptrStart + 2 * i] << 8) | buf[ptrStart + 2 * i + 1];
+    if (start < cellMin || start >= u) throw corrupt(`page ${pgno}: cell pointer out of range`);
+    let c = start;
+    let minimal = true;
+    let nPay = buf[c];
+    if (nPay < 0x80) c++;
+    else {
+      nPay = getVarint32(buf, c, u);
+      if (varintLength.n !== varintLen(nPay)) minimal = false;
+      c += varintLength.n;
+    }
+    // Rowid: 1 to 4 bytes inline (< 2^28), else the general decoder.
+    let key: Rowid;
+    const b0 = c < u ? buf[c] : 0x80;
+    if (b0 < 0x80 && c < u) {
+      key = b0;
+      c++;
+    } else {
+      const b1 = c + 1 < u ? buf[c + 1] : 0x80;
+      if (b1 < 0x80 && c + 1 < u) {
+        key = ((b0 & 0x7f) << 7) | b1;
+        if (key < 0x80) minimal = false;
+        c += 2;
+      } else {
+        key = getVarint(buf, c, u);
+        if (varintLength.n !== varintLen(key)) minimal = false;
+        c += varintLength.n;
+      }
+    }
+    keys[i] = key;
+    let nLoc = nPay;
+    let ovfl = 0;
+    if (nPay > maxLocal) {
+      nLoc = geom.localSize(nPay, true);
+      if (c + nLoc + 4 > u) throw corrupt(`page ${pgno}: cell extends off page`);
+      ovfl = buf.readUInt32BE(c + nLoc);
+      if (ovfl < 2 || ovfl > pageCount) throw corrupt(`page ${pgno}: overflow page ${ovfl} out of range`);
+    } else if (c + nLoc > u) throw corrupt(`page ${pgno}: cell extends off page`);
+    if (minimal) {
+      bufs[i] = buf;
+      offs[i] = c;
+    } else {
+      // A non-minimal varint header (never written by SQLite): keep the payload apart so that
+      // encodeLeafCells does not copy this cell from the image.
+      bufs[i] = Buffer.from(buf.subarray(c, c + nLoc));
+      offs[i] = 0;
+    }
+    nLocs[i] = nLoc;
+    nPays[i] = nPay;
+    ovfls[i] = ovfl;
+    recs[i] = undefined;
+    used += 2 + (c + nLoc + (ovfl !== 0 ? 4 : 0) - start);
+  }
+  p.keys = keys;
   p.bufs = bufs;
   p.offs = offs;
   p.nLoc = nLocs;

@@ -141,7 +141,9 @@ export function encodeRecord(values: readonly SqlValue[], fmt4 = true): Buffer {
  * Record bytes of new cells live in shared append-only chunks (an arena) instead of one Buffer
  * per cell: no per-row Buffer object, and a page refers to a few chunks. Bytes in a chunk are
  * never modified once written. A chunk stays alive while a cell refers to it; file databases
- * move cells onto page images at commit (encodePage with rebase), which releases the chunks.
+ * move cells onto page images at commit (encodePage with rebase), which releases the chunks;
+ * memory databases do so in batches (core.ts, rebaseLoosePages), bounded by the bytes allocated
+ * here since the previous batch.
  */
 // Not a power of two, so that a chunk is never mistaken for a page image (encodeLeafCells).
 const ARENA_CHUNK = 24000;
@@ -149,12 +151,15 @@ let arena: Buffer = Buffer.allocUnsafeSlow(ARENA_CHUNK);
 let arenaPos = 0;
 /** Offset of the record returned by the last encodeRecordShared call. */
 export const sharedOffset = { n: 0 };
+/** Bytes of record buffers (arena chunks and own buffers) allocated so far, ever increasing. */
+export const recordBytesAllocated = { n: 0 };
 
 /** Encodes a record into an arena chunk (or, when large, its own buffer); the offset is in `sharedOffset.n`. */
 export function encodeRecordShared(values: readonly SqlValue[], fmt4: boolean): Buffer {
   const size = measure(values, fmt4);
   if (size > ARENA_CHUNK >>> 3) {
     const own = Buffer.allocUnsafeSlow(size);
+    recordBytesAllocated.n += size;
     writeRecord(values, own, 0, size);
     sharedOffset.n = 0;
     return own;
@@ -162,6 +167,7 @@ export function encodeRecordShared(values: readonly SqlValue[], fmt4: boolean): 
   if (arenaPos + size > ARENA_CHUNK) {
     arena = Buffer.allocUnsafeSlow(ARENA_CHUNK);
     arenaPos = 0;
+    recordBytesAllocated.n += ARENA_CHUNK;
   }
   const buf = arena;
   const off = arenaPos;

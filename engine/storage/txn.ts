@@ -28,6 +28,7 @@ import { corrupt } from './errors.js';
 import { DbHeader } from './header.js';
 import { IndexTreeImpl } from './index-tree.js';
 import { BtPage, type Geometry, PT_INDEX_LEAF, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage } from './page.js';
+import { PageCache } from './page-cache.js';
 import type { PageWriter } from './source.js';
 import { TableTreeImpl } from './table-tree.js';
 import { collectTreePages } from './tree-walk.js';
@@ -43,6 +44,9 @@ interface Savepoint {
   header: DbHeader;
 }
 
+/** The dirty set of every ended transaction (never written: ended transactions change nothing). */
+const EMPTY_DIRTY = new PageCache();
+
 let epochCounter = 0;
 function nextEpoch(): number {
   return ++epochCounter;
@@ -54,7 +58,8 @@ export function pendingBytePage(pageSize: number): number {
 
 export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   readonly header: DbHeader;
-  readonly dirty = new Map<number, Page>();
+  /** Pages this transaction changed (its table is taken from and returned to the core's pool). */
+  dirty: PageCache;
   readonly freedLeaves = new Set<number>();
   readonly genBox = { v: 0 };
   readonly geom: Geometry;
@@ -68,6 +73,7 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   open = true;
 
   constructor(readonly core: StorageCore) {
+    this.dirty = core.takeDirtyTable();
     this.header = core.header.clone();
     this.geom = core.geom;
     this.fmt4 = this.header.schemaFormat >= 4;
@@ -338,9 +344,14 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   /** Called by the core when the transaction ends either way. */
   close(): void {
     this.open = false;
-    this.dirty.clear();
+    const d = this.dirty;
+    if (d !== EMPTY_DIRTY) {
+      this.dirty = EMPTY_DIRTY;
+      d.clearKeepSlots();
+      this.core.returnDirtyTable(d);
+    }
     this.spCount = 0;
-    this.undo.truncate(0);
+    this.undo.dispose();
     this.genBox.v++;
   }
 }

@@ -31,6 +31,7 @@
  */
 import type { Rowid } from './api.js';
 import { type BtPage, type Page } from './page.js';
+import type { PageCache } from './page-cache.js';
 
 export const U_PAGE = 0;
 export const U_CELL_INSERTED = 1;
@@ -40,16 +41,27 @@ export const U_FREED = 4;
 export const U_UNFREED = 5;
 
 const NUM = 8; // kind, pgno, pos, off, nLoc, nPay, ovfl, index of the entry's refs
+const EMPTY_NUMS = new Float64Array(0);
+
+function takeNums(): Float64Array {
+  const n = spareNums;
+  if (n === null) return new Float64Array(NUM * 16);
+  spareNums = null;
+  return n;
+}
 const REF = 3; // page | buf, rec, key (only entries that hold references have them)
 
 /** What undoing an entry acts on (the write transaction). */
 export interface UndoTarget {
-  readonly dirty: Map<number, Page>;
+  readonly dirty: PageCache;
   readonly freedLeaves: Set<number>;
 }
 
+/** The number array of an ended transaction's log, reused by the next one (typed arrays are costly to allocate). */
+let spareNums: Float64Array | null = null;
+
 export class UndoLog {
-  private nums = new Float64Array(NUM * 16);
+  private nums = takeNums();
   private refs: unknown[] = [];
   length = 0;
 
@@ -59,7 +71,7 @@ export class UndoLog {
     const k = this.length++;
     let nums = this.nums;
     if ((k + 1) * NUM > nums.length) {
-      const grown = new Float64Array(nums.length * 2);
+      const grown = new Float64Array(Math.max(NUM * 16, nums.length * 2));
       grown.set(nums);
       this.nums = nums = grown;
     }
@@ -173,6 +185,14 @@ export class UndoLog {
       }
     }
     this.truncate(mark);
+  }
+
+  /** Forgets every entry and gives the number array back for reuse; the log must not be used again. */
+  dispose(): void {
+    this.truncate(0);
+    const n = this.nums;
+    if (n.length !== 0 && n.length <= NUM * 4096) spareNums = n;
+    this.nums = EMPTY_NUMS;
   }
 
   /** Forgets entries from `mark` on (without undoing them). */

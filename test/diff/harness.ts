@@ -115,7 +115,8 @@ export class DiffHarness {
     if (nondeterministic !== undefined) {
       return { sql, status: 'nondeterministic', ordered, expected, actual, reason: nondeterministic };
     }
-    const reason = compareOutcomes(expected, actual, { ordered, realTolerance: opts.realTolerance, eqpShape: opts.eqpShape });
+    const eqp = verb === 'EXPLAIN' && /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*EXPLAIN\s+QUERY\s+PLAN\b/i.test(sql);
+    const reason = compareOutcomes(expected, actual, { ordered, realTolerance: opts.realTolerance, eqp, eqpShape: opts.eqpShape });
     return { sql, status: reason === undefined ? 'match' : 'mismatch', ordered, expected, actual, reason };
   }
 

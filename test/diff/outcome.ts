@@ -46,6 +46,8 @@ export interface CompareOptions {
   ordered: boolean;
   /** Relative tolerance for REAL values; 0 means exact (the default everywhere). */
   realTolerance?: number;
+  /** The rows are EXPLAIN QUERY PLAN output: compare detail text and tree, not id/notused. */
+  eqp?: boolean;
   /** Compare EXPLAIN QUERY PLAN rows by shape only (see README.md). */
   eqpShape?: boolean;
 }
@@ -70,6 +72,7 @@ export function compareOutcomes(expected: Outcome, actual: Outcome, opts: Compar
     const ac = actual.columns;
     if (ec.length !== ac.length || ec.some((c, i) => c !== ac[i])) return 'column names differ';
     if (opts.eqpShape) return compareEqpShape(expected.rows, actual.rows);
+    if (opts.eqp) return compareEqpText(expected.rows, actual.rows);
     return compareRows(expected.rows, actual.rows, opts);
   }
   return 'unreachable';
@@ -113,6 +116,35 @@ function compareRows(expected: unknown[][], actual: unknown[][], opts: CompareOp
 }
 
 /**
+ * Maps each EXPLAIN QUERY PLAN row to its parent's row index (-1 for a root, -2 for a dangling
+ * parent). SQLite's `id` is a bytecode address and `notused` a cost estimate, neither of which
+ * another engine can reproduce, so plans are compared through this tree, never by raw values.
+ */
+function eqpParents(rows: unknown[][]): number[] {
+  const idToIndex = new Map<unknown, number>();
+  rows.forEach((r, i) => idToIndex.set(r[0], i));
+  return rows.map((r) => (r[1] === 0n || r[1] === 0 ? -1 : (idToIndex.get(r[1]) ?? -2)));
+}
+
+/** EXPLAIN QUERY PLAN by text: same rows in order, same `detail` text, same tree, same value types. */
+function compareEqpText(expected: unknown[][], actual: unknown[][]): string | undefined {
+  if (expected.length !== actual.length) return `plan row count differs: ${expected.length} vs ${actual.length}`;
+  const ep = eqpParents(expected);
+  const ap = eqpParents(actual);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    const a = actual[i];
+    if (!Array.isArray(a) || a.length !== e.length) return `plan row ${i} has a different arity`;
+    const et = e.map((v) => typeof v).join(',');
+    const at = a.map((v) => typeof v).join(',');
+    if (et !== at) return `plan row ${i} value types differ: ${et} vs ${at}`;
+    if (e[3] !== a[3]) return `plan detail differs at row ${i}: ${String(e[3])} vs ${String(a[3])}`;
+    if (ep[i] !== ap[i]) return `plan tree differs at row ${i}: parent row ${ep[i]} vs ${ap[i]}`;
+  }
+  return undefined;
+}
+
+/**
  * EXPLAIN QUERY PLAN by shape: same number of rows, each (id INTEGER, parent INTEGER, notused
  * INTEGER, detail TEXT), parents forming the same tree, and each detail starting with the same
  * operation word(s) (SCAN, SEARCH, USE TEMP B-TREE, CO-ROUTINE, ...); table and index names and
@@ -121,11 +153,10 @@ function compareRows(expected: unknown[][], actual: unknown[][], opts: CompareOp
 function compareEqpShape(expected: unknown[][], actual: unknown[][]): string | undefined {
   if (expected.length !== actual.length) return `plan row count differs: ${expected.length} vs ${actual.length}`;
   const shape = (rows: unknown[][]): string[] => {
-    const idToIndex = new Map<unknown, number>();
-    rows.forEach((r, i) => idToIndex.set(r[0], i));
-    return rows.map((r) => {
+    const parents = eqpParents(rows);
+    return rows.map((r, i) => {
       const types = r.map((v) => typeof v).join(',');
-      const parent = r[1] === 0n || r[1] === 0 ? -1 : (idToIndex.get(r[1]) ?? -2);
+      const parent = parents[i];
       const detail = typeof r[3] === 'string' ? r[3] : '';
       const op = /^(USE TEMP B-TREE|SCALAR SUBQUERY|CORRELATED SCALAR SUBQUERY|LIST SUBQUERY|CORRELATED LIST SUBQUERY|COMPOUND QUERY|LEFT-MOST SUBQUERY|MULTI-INDEX OR|CO-ROUTINE|MATERIALIZE|[A-Z]+)/.exec(detail);
       return `${types}|${parent}|${op ? op[1] : detail}`;

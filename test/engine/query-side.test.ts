@@ -144,4 +144,161 @@ describe('query side agrees with SQLite', () => {
       ],
     );
   });
+  it('LIMIT 0 never runs the query (errors in unevaluated rows are not raised)', () => {
+    agree(
+      ['CREATE TABLE t(a, b)', "INSERT INTO t VALUES ('x', 1), ('{', 2)", 'CREATE TABLE u(c)', "INSERT INTO u VALUES ('y')"],
+      [
+        "SELECT a ->> '$.a' FROM t UNION SELECT c ->> 'y' FROM u ORDER BY 1 DESC LIMIT 0",
+        "SELECT json(a) FROM t LIMIT 0",
+        "SELECT count(json(a)) FROM t LIMIT 0",
+        "SELECT json(a) FROM t ORDER BY 1 LIMIT 0",
+        "SELECT json(a) FROM t LIMIT 0 OFFSET 'a'",
+        "SELECT json(a) FROM t LIMIT (SELECT 0)",
+        "SELECT json(a) FROM t LIMIT 1",
+      ],
+    );
+  });
+
+  it('ordinals: likely() is not skipped, <literal> ISNULL/NOTNULL folds to 0/1', () => {
+    agree(
+      ['CREATE TABLE t(a, b)', 'INSERT INTO t VALUES (1, 1), (2, 1), (3, 2)'],
+      [
+        'SELECT a, b FROM t GROUP BY likely(11)',
+        'SELECT a, b FROM t ORDER BY likely(2) DESC',
+        'SELECT a, b FROM t GROUP BY (-5 ISNULL)',
+        'SELECT a, b FROM t GROUP BY (5 NOTNULL) ORDER BY 1',
+        "SELECT a, b FROM t ORDER BY ('x' IS NULL)",
+        'SELECT a, b FROM t ORDER BY (5 IS NOT NULL) DESC',
+        'SELECT count(*) FROM t GROUP BY (NULL ISNULL)',
+        'SELECT a, b FROM t UNION ALL SELECT 5, 5 ORDER BY likely(2) DESC',
+        'SELECT a, b FROM t UNION ALL SELECT 5, 5 ORDER BY (5 NOTNULL) DESC',
+      ],
+    );
+  });
+
+  it('* over two FROM items of the same name is ambiguous', () => {
+    agree(
+      ['CREATE TABLE t(id INTEGER PRIMARY KEY, a, b)', 'CREATE TABLE u(id, b)', 'INSERT INTO t VALUES (1, 2, 3)'],
+      [
+        'SELECT * FROM t, t',
+        'SELECT t.* FROM t, t',
+        'SELECT * FROM t AS x, t',
+        'SELECT * FROM t JOIN t USING (id)',
+        'SELECT * FROM t, u, t',
+        'SELECT count(*) FROM t, t',
+        'SELECT a FROM t, t',
+      ],
+    );
+  });
+  it('window PARTITION BY and min()/max() use collations; moving min/max frames follow SQLite', () => {
+    agree(
+      [
+        'CREATE TABLE t (c0 TEXT COLLATE NOCASE, c1 INT, c2 ANY, v INT)',
+        "INSERT INTO t VALUES ('a', 1, 'x', 1), ('A', 2, 2, 2), ('b', 1, NULL, 4), ('B', 1, x'01', 8), ('a', 3, 2.0, 16), (NULL, 2, '2', 3), ('c', 5, 'X', 7), ('C', 4, -1, 9)",
+      ],
+      [
+        'SELECT c0, min(c0) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (ORDER BY c1, rowid ROWS BETWEEN 2 PRECEDING AND 1 PRECEDING) FROM t ORDER BY rowid',
+        'SELECT c0, min(c0) OVER (ORDER BY c1, rowid ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, max(c2) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, min(c2) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (ORDER BY c1 RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (ORDER BY c1 GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (PARTITION BY c0 ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) FILTER (WHERE v > 2) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, min(c0 COLLATE BINARY) OVER (ORDER BY c1, rowid ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t ORDER BY rowid',
+        'SELECT c0, first_value(c2) OVER (PARTITION BY c0 ORDER BY c1) FROM t ORDER BY rowid',
+        'SELECT c0, max(c0) OVER (PARTITION BY c0 ORDER BY c1) FROM t ORDER BY rowid',
+        'SELECT c0, sum(v) OVER (PARTITION BY c0 ORDER BY c0) FROM t ORDER BY rowid',
+      ],
+    );
+  });
+  it('an automatic hash index keeps the collation of the left operand of =', () => {
+    agree(
+      [
+        'CREATE TABLE a(c0 DATE, k INT)',
+        'CREATE TABLE b(id INTEGER PRIMARY KEY, c1 TEXT COLLATE NOCASE)',
+        "INSERT INTO a VALUES ('B', 1), (10, 2), ('x', 3), (NULL, 4)",
+        "INSERT INTO b(c1) VALUES ('b'), ('10'), ('X'), ('x'), (NULL), ('B')",
+      ],
+      [
+        'SELECT a.k, b.id FROM a JOIN b ON a.c0 = b.c1 ORDER BY 1, 2',
+        'SELECT a.k, b.id FROM a JOIN b ON b.c1 = a.c0 ORDER BY 1, 2',
+        'SELECT a.k, b.id FROM b JOIN a ON a.c0 = b.c1 ORDER BY 1, 2',
+        'SELECT a.k, b.id FROM a LEFT JOIN b ON a.c0 = b.c1 ORDER BY 1, 2',
+        'SELECT sum(DISTINCT b.id) FROM a LEFT JOIN b ON a.c0 = b.c1',
+      ],
+    );
+  });
+  it('IN (list) compares under the left operand affinity and collation only', () => {
+    agree(
+      [
+        "CREATE TABLE t(r REAL, s TEXT, n, i INT)",
+        "INSERT INTO t VALUES (20.0, '20', '20', 20)",
+        "CREATE TABLE c(x TEXT COLLATE NOCASE, y)",
+        "INSERT INTO c VALUES ('A', 'a'), ('b', 'B'), ('1', 1)",
+      ],
+      [
+        "SELECT s IN (2, r, 16), s = r, r IN (s), r IN (2, s), n IN (r, 3), n IN (i), i IN (n), '20' IN (r), '20' IN (r, 5), 20 IN (s), 20 IN (s, 1), s IN (20), s IN (20, 1), i IN (s), s IN (i, 1), i IN (s, 1) FROM t",
+        "SELECT s NOT IN (2, r, 16), n NOT IN (i, NULL), '20' NOT IN (r, 5), s IN (i), s IN (r) FROM t",
+        "SELECT 'a' IN ('A' COLLATE NOCASE, 'b'), 'a' IN ('A' COLLATE NOCASE), n IN (CAST(20 AS TEXT)), s IN (20.0), s IN (20.0, 1), s IN (+r), s IN (r + 0), n IN (abs(20)), n IN (abs(20), 1), r IN ('20', 1), i IN ('20', 'x'), s COLLATE NOCASE IN ('x'), s IN (NULL, 20) FROM t",
+        "SELECT x IN (y, 'zz'), y IN (x, 'zz'), x IN ('a', 'q'), y IN ('A', 'B'), y IN (x COLLATE BINARY, 'q'), x IN (1, 2) FROM c",
+      ],
+    );
+  });
+  it('rowid range bounds at the ends of the 64-bit range', () => {
+    agree(
+      [
+        "CREATE TABLE t1 (id INTEGER PRIMARY KEY, c0)",
+        "INSERT INTO t1 VALUES (1, 1), (2, 5), (3, 'x')",
+        "CREATE TABLE t0 (c0)",
+        "INSERT INTO t0 VALUES (1e100), (-1e100), (9223372036854775807), (9.3e18), (-9.3e18), ('abc'), (x'01'), (NULL), (2.5), ('2'), (-9223372036854775808)",
+      ],
+      [
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t0.c0 < t1.id) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t0.c0 > t1.id) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id >= t0.c0) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id <= t0.c0) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id = t0.c0) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id BETWEEN t0.c0 AND 10) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id IN (t0.c0, 1)) FROM t0",
+        "SELECT t0.c0, (SELECT count(*) FROM t1 WHERE t1.id > t0.c0), (SELECT count(*) FROM t1 WHERE t1.id < t0.c0) FROM t0",
+        "SELECT t0.c0, (SELECT max(id) FROM t1 WHERE t1.id > t0.c0 ORDER BY id DESC), (SELECT min(id) FROM t1 WHERE t1.id < t0.c0 ORDER BY id DESC) FROM t0",
+        "SELECT id FROM t1 WHERE id > 9223372036854775807",
+        "SELECT id FROM t1 WHERE id < -9223372036854775808 ORDER BY id DESC",
+      ],
+    );
+  });
+  it('unused result columns of FROM subqueries are not computed (their errors are not raised)', () => {
+    agree(
+      [
+        "CREATE TABLE t(a, b)",
+        "INSERT INTO t VALUES ('x', 1), ('y', 2)",
+        "CREATE VIEW v AS SELECT a, json(a) AS j FROM t",
+      ],
+      [
+        "SELECT count(*) FROM (SELECT json(a) j FROM t)",
+        "SELECT count(*) FROM (SELECT DISTINCT json(a) j FROM t)",
+        "SELECT count(*) FROM (SELECT json(a) j FROM t LIMIT 5)",
+        "SELECT count(*) FROM (SELECT json(a) j FROM t ORDER BY 1)",
+        "SELECT a FROM (SELECT a, json(a) j FROM t ORDER BY a)",
+        "WITH c AS (SELECT a, json(a) j FROM t) SELECT c1.a FROM c c1, c c2",
+        "WITH c AS MATERIALIZED (SELECT a, json(a) j FROM t) SELECT a FROM c",
+        "SELECT a FROM (SELECT a, json(a) j FROM t UNION ALL SELECT 1, 2)",
+        "SELECT x.a FROM t LEFT JOIN (SELECT a, json(a) j FROM t) x ON 1",
+        "SELECT a FROM (SELECT a, json(a) j FROM t GROUP BY a)",
+        "SELECT a FROM v",
+        "SELECT * FROM v",
+        "SELECT a, j FROM (SELECT a, json(a) j FROM t)",
+        "SELECT a FROM (SELECT a, json(a) j FROM t) WHERE j IS NOT NULL",
+        "SELECT q.a FROM (SELECT a, json(a) j FROM t) q JOIN t ON q.a = t.b",
+        "SELECT a FROM (SELECT a, json(a) j FROM t UNION SELECT 1, 2)",
+        "SELECT b FROM (SELECT a, json(a) j, b FROM t) ORDER BY b",
+        "SELECT count(*), a FROM (SELECT a, json(a) j FROM t) GROUP BY a",
+        "SELECT a, (SELECT count(*) FROM t t2 WHERE t2.a = q.a) FROM (SELECT a, json(a) j FROM t) q",
+        "SELECT a FROM (SELECT a, json(a) j, row_number() OVER () r FROM t)",
+      ],
+    );
+  });
 });

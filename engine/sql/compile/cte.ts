@@ -5,6 +5,7 @@
  * table" for one run of the recursive part, whose rows are queued in turn (UNION drops rows
  * already seen; UNION ALL keeps all). LIMIT on the CTE's select bounds the output.
  */
+import { unusedColumnHooks } from './select.js';
 import { sqliteError } from '../../common/errors.js';
 import type { SqlValue } from '../../common/value.js';
 import type { CommonTableExpr, SelectBody, SelectStmt, WithClause } from '../ast.js';
@@ -29,6 +30,14 @@ function rename(plan: QueryPlan, cte: CommonTableExpr): QueryPlan {
   return { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: cte.columns![i] })) };
 }
 
+/** A CTE body SQLite's query flattener takes in (conservatively): one plain table, no LIMIT, not MATERIALIZED. */
+function flattenableCte(cte: CommonTableExpr): boolean {
+  const sel = cte.select;
+  const body = sel.body;
+  if (cte.materialized === true || sel.limit !== null || sel.with !== null || body.kind !== 'SelectCore') return false;
+  return body.from !== null && body.from.kind === 'TableRef';
+}
+
 /** Pushes the WITH clause's CTEs onto cx.ctes; returns how many were pushed. */
 export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): number {
   let n = 0;
@@ -40,7 +49,16 @@ export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): nu
     const body = cte.select.body;
     const recursive = w.recursive && body.kind === 'Compound' && referencesName(body, cte.name);
     if (!recursive) {
-      cx.ctes.push({ name: cte.name, plan: () => rename(cx.compileSelect(cte.select, outer), cte), recursiveRef: null });
+      cx.ctes.push({
+        name: cte.name,
+        plan: () => {
+          const plan = cx.compileSelect(cte.select, outer);
+          // a CTE drops unused columns only by being flattened: keep that for simple bodies
+          if (!flattenableCte(cte)) unusedColumnHooks.delete(plan.source);
+          return rename(plan, cte);
+        },
+        recursiveRef: null,
+      });
     } else {
       cx.ctes.push({ name: cte.name, plan: () => compileRecursive(cx, cte, outer), recursiveRef: null });
     }

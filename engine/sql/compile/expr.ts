@@ -379,12 +379,14 @@ function testFor(op: string): (c: number) => boolean {
 
 function compileInList(cx: CompileCtx, not: boolean, x: Compiled, list: Compiled[]): Compiled {
   if (list.length === 0) return plain(() => (not ? TRUE : FALSE));
-  const eqs = list.map((item) => comparison(cx, '=', x, { ...item, aff: item.aff }));
   const xev = x.ev;
   let cached: SqlValue = null;
   const xc: Compiled = { ...x, ev: () => cached };
-  const tests = list.map((item) => comparison(cx, '=', xc, item));
-  void eqs;
+  // The parser turns `x IN (<constant>)` into `x = <constant>`; otherwise every element is
+  // compared under the left operand's affinity and collation alone (exprINAffinity,
+  // sqlite3ExprCodeIN), not the pairwise rules of `=`.
+  const single = list.length === 1 && list[0].constant === true;
+  const tests = list.map((item) => comparison(cx, '=', xc, single ? item : { ...item, aff: null, coll: null, explicitColl: false }));
   return plain(() => {
     cached = xev();
     if (cached === null) return null;

@@ -9,6 +9,7 @@ import type { TableSchema } from '../../catalog/types.js';
 import type { Expr, FromItem, JoinType, SelectStmt } from '../ast.js';
 import type { Op } from '../exec/runtime.js';
 import { SubquerySourceOp } from '../exec/join.js';
+import { unusedColumnHooks } from './select.js';
 import type { CompileCtx, QueryPlan } from './context.js';
 import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
 import { bindTableSource } from './table-source.js';
@@ -33,6 +34,8 @@ export interface FromEntry {
   readonly tvf?: TableFunctionBinding;
   /** A subquery source referring to an enclosing query (which makes this query correlated too). */
   readonly correlated?: boolean;
+  /** Called once the enclosing query is compiled: NULLs the subquery columns it never read. */
+  readonly finish?: () => void;
 }
 
 function columnRef(table: string, name: string): Expr {
@@ -195,25 +198,36 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
 }
 
 /** A query plan exposed as a source (subquery, view, CTE reference). */
-export function planSource(cx: CompileCtx, plan: QueryPlan, name: string): { source: ScopeSource; table: null; op: Op; correlated: boolean } {
+export function planSource(
+  cx: CompileCtx,
+  plan: QueryPlan,
+  name: string,
+): { source: ScopeSource; table: null; op: Op; correlated: boolean; finish?: () => void } {
   const rt = cx.rt;
   const slot = rt.allocSlot();
-  const cols: ScopeColumn[] = plan.columns.map((c, i) => ({
-    name: c.name,
-    affinity: c.affinity,
-    collation: c.collation,
-    type: c.type,
-    read: () => {
+  const hook = plan.correlated ? undefined : unusedColumnHooks.get(plan.source);
+  // which columns the enclosing query reads: resolving a column reference fetches its reader
+  const used: boolean[] | null = hook ? plan.columns.map(() => false) : null;
+  const cols: ScopeColumn[] = plan.columns.map((c, i) => {
+    const read = (): SqlValue => {
       const r = rt.rows[slot];
       return i < r.length ? r[i] : null;
-    },
-    origin: c.origin,
-    hidden: false,
-  }));
+    };
+    const col = { name: c.name, affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin, hidden: false };
+    if (!used) return { ...col, read };
+    return Object.defineProperty(col, 'read', {
+      enumerable: true,
+      get: () => {
+        used[i] = true;
+        return read;
+      },
+    }) as unknown as ScopeColumn;
+  });
   const source = makeSource(slot, name, null, cols, null, plan.columns.length);
   const op = new SubquerySourceOp(rt, slot, plan.source, plan.correlated);
   rt.resets.push(op);
-  return { source, table: null, op, correlated: plan.correlated };
+  const finish = hook && used ? () => hook(used) : undefined;
+  return { source, table: null, op, correlated: plan.correlated, finish };
 }
 
 export function noRows(): SqlValue[] {

@@ -199,7 +199,10 @@ export function planJoins(cx: CompileCtx, entries: FromEntry[], where: Expr | nu
 /** AND of compiled terms, or null when there are none. */
 function combine(cx: CompileCtx, exprs: readonly Expr[], scope: Scope): Ev | null {
   if (exprs.length === 0) return null;
-  const evs = exprs.map((e) => compileExpr(cx, e, scope).ev);
+  const compiled = exprs.map((e) => compileExpr(cx, e, scope));
+  // constant terms first: SQLite tests them once before the loop, so a false one means the
+  // other terms (and their errors) are never evaluated
+  const evs = [...compiled.filter((c) => c.constant === true), ...compiled.filter((c) => c.constant !== true)].map((c) => c.ev);
   if (evs.length === 1) {
     const e0 = evs[0];
     return e0;
@@ -294,7 +297,8 @@ function tryHashJoin(cx: CompileCtx, entry: FromEntry, avail: Term[], accessScop
       } catch {
         continue;
       }
-      const coll = hashableCollation(comparisonCollation(key, probe));
+      // the collation of `left = right` prefers the left operand's, whichever side is hashed
+      const coll = hashableCollation(colSide === t.left ? comparisonCollation(key, probe) : comparisonCollation(probe, key));
       if (!coll) continue;
       const aff: Affinity | null = comparisonAffinity(key.aff, probe.aff);
       const conv = (v: SqlValue): SqlValue => (aff === null || aff === 'BLOB' ? v : applyComparisonAffinity(v, aff));

@@ -22,6 +22,30 @@ import { bindCtes } from './cte.js';
 import { Scope, type Compiled, type ScopeSource } from './scope.js';
 import type { OrderRequest } from './access-path.js';
 
+/**
+ * disableUnusedSubqueryResultColumns: a FROM subquery's result columns that the outer query
+ * never reads are computed as NULL (so, like SQLite, their errors are never raised). Keyed by
+ * the plan's final RowSource (plans are copied by renaming); present only for queries where
+ * SQLite applies it (no DISTINCT, aggregate or window; compounds only UNION ALL). `used` lists
+ * the outer query's reads; result columns that an ORDER BY names by position stay computed.
+ */
+export const unusedColumnHooks = new WeakMap<RowSource, (used: readonly boolean[]) => void>();
+
+function nullEv(): SqlValue {
+  return null;
+}
+
+function chainHook(from: RowSource, to: RowSource, keep: readonly number[]): void {
+  const h = unusedColumnHooks.get(from);
+  if (!h) return;
+  if (from === to && keep.length === 0) return;
+  unusedColumnHooks.set(to, keep.length === 0 ? h : (used) => {
+    const u = used.slice();
+    for (const k of keep) u[k] = true;
+    h(u);
+  });
+}
+
 export function compileSelectStmt(cx: CompileCtx, stmt: SelectStmt, outer: Scope | null): QueryPlan {
   const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
   try {
@@ -61,11 +85,16 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null): Que
       }
       const colls = left.columns.map((c) => hashableCollation(c.collation) ?? 'BINARY');
       const keys: SortKey[] = left.columns.map((c, i) => ({ index: i, desc: false, nullsFirst: true, collation: cx.collation(c.collation) }));
-      return {
-        source: new CompoundSource(body.op, left.source, right.source, colls, makeComparator(keys)),
-        columns: left.columns,
-        correlated: left.correlated || right.correlated,
-      };
+      const source = new CompoundSource(body.op, left.source, right.source, colls, makeComparator(keys));
+      const lh = unusedColumnHooks.get(left.source);
+      const rh = unusedColumnHooks.get(right.source);
+      if (body.op === 'UNION ALL' && lh && rh) {
+        unusedColumnHooks.set(source, (used) => {
+          lh(used);
+          rh(used);
+        });
+      }
+      return { source, columns: left.columns, correlated: left.correlated || right.correlated };
     }
   }
 }
@@ -104,8 +133,13 @@ function orderAndLimitCompound(cx: CompileCtx, plan: QueryPlan, orderBy: readonl
       return { index: idx, desc, nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc, collation: cx.collation(coll ?? plan.columns[idx].collation) };
     });
     source = new SortSource(source, keys, limitEv, offsetEv);
+    chainHook(plan.source, source, keys.map((k) => k.index));
   }
-  if (limitEv || offsetEv) source = new LimitSource(source, limitEv, offsetEv);
+  if (limitEv || offsetEv) {
+    const before = source;
+    source = new LimitSource(source, limitEv, offsetEv);
+    chainHook(before, source, []);
+  }
   return { ...plan, source, correlated: plan.correlated || scope.query.correlated };
 }
 
@@ -118,8 +152,34 @@ interface OutputColumn {
   aliased: boolean;
 }
 
+/**
+ * `*` expands to qualified references (selectExpander), so with two FROM items of the same name
+ * a column both have (and neither merged by USING) is ambiguous: `ambiguous column name: main.t.id`.
+ */
+function checkStarAmbiguity(sources: readonly ScopeSource[], s: ScopeSource, lname: string, name: string): void {
+  const sname = s.name.toLowerCase();
+  for (const x of sources) {
+    if (x === s || x.name.toLowerCase() !== sname || !x.byName.has(lname) || x.merged.has(lname)) continue;
+    const col = x.columns[x.byName.get(lname)!];
+    if (col.hidden) continue;
+    throw sqliteError(`ambiguous column name: ${s.table ? 'main.' : ''}${s.name}.${name}`);
+  }
+}
+
+function hasDuplicateNames(sources: readonly ScopeSource[]): boolean {
+  if (sources.length < 2) return false;
+  const seen = new Set<string>();
+  for (const s of sources) {
+    const k = s.name.toLowerCase();
+    if (seen.has(k)) return true;
+    seen.add(k);
+  }
+  return false;
+}
+
 function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: readonly ScopeSource[], hasFrom: boolean): OutputColumn[] {
   const out: OutputColumn[] = [];
+  const dups = hasDuplicateNames(sources);
   for (const rc of cols) {
     if (rc.kind === 'Star') {
       if (!hasFrom) throw sqliteError('no tables specified');
@@ -127,6 +187,7 @@ function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: r
         s.columns.forEach((c, i) => {
           const lname = c.name.toLowerCase();
           if (c.hidden || s.merged.has(lname)) return;
+          if (dups) checkStarAmbiguity(sources, s, lname, c.name);
           if (s.leftOfRightJoin && sources.some((r, ri) => ri > si && r.merged.has(lname))) {
             // left of a RIGHT/FULL JOIN and named in a later USING: `*` means the unqualified
             // name, which resolves to the right table or coalesce() (SQLite's selectExpander)
@@ -142,6 +203,7 @@ function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: r
       if (!s) throw sqliteError(`no such table: ${rc.table}`);
       s.columns.forEach((c, i) => {
         if (c.hidden) return;
+        if (dups) checkStarAmbiguity(sources, s, c.name.toLowerCase(), c.name);
         out.push({ compiled: null, expr: null, direct: { source: s, index: i }, name: c.name, aliased: false });
       });
     } else {
@@ -295,6 +357,7 @@ function compileCore(
     });
   }
 
+  if (sortKeys && cx.explain && !isAggregate) cx.explain.push('USE TEMP B-TREE FOR ORDER BY');
   let source: RowSource = new ProjectSource(op, evs);
   if (core.distinct) {
     source = new DistinctSource(source, width, columns.map((c) => hashableCollation(c.collation) ?? 'BINARY') as CollationName[]);
@@ -305,6 +368,14 @@ function compileCore(
   if (sortKeys) source = new SortSource(source, sortKeys, limitEv, offsetEv);
   if (limitEv || offsetEv) source = new LimitSource(source, limitEv, offsetEv);
   if (evs.length > width) source = new TrimSource(source, width);
+  if (!core.distinct && !isAggregate && winCalls.length === 0) {
+    const keep = new Set((sortKeys ?? []).map((k) => k.index));
+    unusedColumnHooks.set(source, (used) => {
+      for (let i = 0; i < width; i++) if (!used[i] && !keep.has(i)) evs[i] = nullEv;
+    });
+  }
+  // FROM subqueries: their columns this query never read are now known
+  for (const e of entries) e.finish?.();
   return { source, columns, correlated: scope.query.correlated || limitScope.query.correlated };
 }
 

@@ -189,7 +189,11 @@ export function compileStatement(conn: Connection, stmt: Statement, schema: Sche
     case 'Reindex':
     case 'Attach':
     case 'Detach':
-      return new RunExecutable(conn, cx.rt, compileDdl(cx, conn, stmt, sql), false);
+    {
+      // ALTER TABLE ADD COLUMN may be a reader (alterResultColumns)
+      const p = compileDdl(cx, conn, stmt, sql);
+      return new RunExecutable(conn, cx.rt, p, p.columns.length > 0);
+    }
     case 'Begin':
       return utility(conn, cx, () => conn.begin(stmt.mode));
     case 'Commit':

@@ -41,7 +41,8 @@ export function shortRecordDefault(cx: CompileCtx, table: TableSchema, ci: numbe
   return () => {
     if (cached === undefined) {
       const c = compileExpr(cx, d.expr, new Scope([], null, { correlated: false, depth: 0 }));
-      cached = c.ev();
+      // sqlite3ColumnDefault: the default with the column's affinity applied
+      cached = applyAffinity(c.ev(), table.columns[ci].affinity);
     }
     return cached;
   };

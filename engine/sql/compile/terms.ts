@@ -128,18 +128,21 @@ function strip(x: unknown): unknown {
 
 /**
  * An ORDER BY / GROUP BY term that is a column ordinal: sqlite3ExprIsInteger (a 32-bit integer
- * literal, possibly under unary +/-) after skipping COLLATE and likely()/unlikely()/likelihood().
+ * literal, possibly under unary +/-) after skipping COLLATE.
  * Returns the integer (possibly out of range, which the caller reports), or null.
  */
 export function ordinalTerm(e: Expr): number | null {
-  for (;;) {
-    if (e.kind === 'Collate') e = e.expr;
-    else if (e.kind === 'Function' && e.over === null && e.args.length > 0 && UNLIKELY_FUNCTIONS.has(e.name.toLowerCase())) e = e.args[0];
-    else return integerLiteral(e);
+  // likely() is only skipped (sqlite3ExprSkipCollateAndLikely) once resolved (EP_Unlikely), and
+  // ORDER BY / GROUP BY terms are examined before resolution: `ORDER BY likely(2)` is a constant.
+  while (e.kind === 'Collate') e = e.expr;
+  if (e.kind === 'IsNull') {
+    // the parser folds `<literal> ISNULL` / `NOTNULL` to the integer 0 / 1 (sqlite3PExprIsNull)
+    let x = e.expr;
+    while (x.kind === 'Unary' && (x.op === '+' || x.op === '-')) x = x.operand;
+    return x.kind === 'Literal' && x.value !== null ? (e.not ? 1 : 0) : null;
   }
+  return integerLiteral(e);
 }
-
-const UNLIKELY_FUNCTIONS = new Set(['likely', 'unlikely', 'likelihood']);
 
 function integerLiteral(e: Expr): number | null {
   switch (e.kind) {

@@ -89,7 +89,8 @@ export function compileWindows(
     const name = call.name.toLowerCase();
     const slot = cx.rt.allocVal();
     slots.set(call, slot);
-    const args = call.args.map((a) => compileExpr(cx, a, scope).ev);
+    const compiledArgs = call.args.map((a) => compileExpr(cx, a, scope));
+    const args = compiledArgs.map((c) => c.ev);
     let kind: WindowCallSpec['kind'] = 'aggregate';
     let create: WindowCallSpec['create'] = null;
     if (BUILTIN.has(name)) {
@@ -113,7 +114,14 @@ export function compileWindows(
       }
       // application aggregates need an inverse() to run as window functions
       if (!def.hasInverse && cx.functions.isUser(call.name)) throw sqliteError(`${call.name}() may not be used as a window function`);
-      create = def.create;
+      // min()/max() compare with their argument's collation, as in an aggregate query
+      const collName = compiledArgs[0]?.coll ?? 'BINARY';
+      const coll = collName.toUpperCase() === 'BINARY' ? undefined : cx.collation(collName);
+      const withColl = def.createWithCollation;
+      create = coll && withColl ? () => withColl(coll) : def.create;
+      const moving = def.createForMovingFrame;
+      const f = spec.frame;
+      if (moving && f && f.start.kind !== 'UnboundedPreceding' && (f.exclude ?? 'NO OTHERS') === 'NO OTHERS') create = () => moving(coll);
     }
     const frame = spec.frame;
     const bound = (b: FrameBound): FrameBoundSpec => {
@@ -133,13 +141,15 @@ export function compileWindows(
       const desc = t.direction === 'DESC';
       return { ev: c.ev, desc, nullsFirst: t.nulls ? t.nulls === 'FIRST' : !desc, collation: cx.collation(c.coll) };
     });
+    const partition = spec.partitionBy.map((e) => compileExpr(cx, e, scope));
     return {
       slot,
       kind,
       create,
       args,
       filter: call.filter ? compileExpr(cx, call.filter, scope).ev : null,
-      partitionBy: spec.partitionBy.map((e) => compileExpr(cx, e, scope).ev),
+      partitionBy: partition.map((c) => c.ev),
+      partitionCollations: partition.map((c) => cx.collation(c.coll)),
       orderBy,
       units: frame?.units ?? 'RANGE',
       start: frame ? bound(frame.start) : { kind: 'UnboundedPreceding' },

@@ -119,16 +119,17 @@ export class SortSource implements RowSource {
 
   open(): void {
     const lim = this.limit ? evalLimit(this.limit) : -1;
+    this.rows = [];
+    this.i = 0;
+    // LIMIT 0: SQLite jumps past the loop (computeLimitRegisters), so the input never runs
+    if (lim === 0) return;
     const off = this.offset ? Math.max(0, evalLimit(this.offset)) : 0;
     const k = lim >= 0 ? lim + off : -1;
     const cmp = this.cmp;
     const rows: SqlValue[][] = [];
     this.child.open();
     try {
-      if (k === 0) {
-        // LIMIT 0: nothing to keep, but the input still runs (side effects, errors)
-        while (this.child.next() !== null);
-      } else if (k > 0 && k <= 1024) {
+      if (k > 0 && k <= 1024) {
         // top-k: keep a sorted buffer of at most k rows; insertion keeps stability
         for (let r = this.child.next(); r !== null; r = this.child.next()) {
           if (rows.length === k && cmp(r, rows[k - 1]) >= 0) continue;
@@ -170,8 +171,12 @@ export class LimitSource implements RowSource {
     private readonly limit: Ev | null,
     private readonly offset: Ev | null,
   ) {}
+  private opened = false;
   open(): void {
     this.remaining = this.limit ? evalLimit(this.limit) : -1;
+    // LIMIT 0: SQLite jumps past the loop (computeLimitRegisters), so the input never runs
+    this.opened = this.remaining !== 0;
+    if (!this.opened) return;
     this.skip = this.offset ? Math.max(0, evalLimit(this.offset)) : 0;
     this.child.open();
   }
@@ -189,7 +194,8 @@ export class LimitSource implements RowSource {
     }
   }
   close(): void {
-    this.child.close();
+    if (this.opened) this.child.close();
+    this.opened = false;
   }
 }
 

@@ -31,7 +31,12 @@ export function rowidRangeProbe(v: SqlValue, lower: boolean, inclusive: boolean)
     // every integer sorts before text and blobs
     return lower ? { kind: 'none' } : { kind: 'all' };
   }
-  if (typeof v === 'bigint') return { kind: 'rowid', rowid: inclusive ? v : lower ? v + 1n : v - 1n };
+  if (typeof v === 'bigint') {
+    if (inclusive) return { kind: 'rowid', rowid: v };
+    // rowid > max / rowid < min: nothing (the step past the bound would leave the 64-bit range)
+    if (lower ? v >= 9223372036854775807n : v <= -9223372036854775808n) return { kind: 'none' };
+    return { kind: 'rowid', rowid: lower ? v + 1n : v - 1n };
+  }
   const n = v instanceof Real ? v.value : v;
   if (Number.isSafeInteger(n)) {
     if (inclusive) return { kind: 'rowid', rowid: n };

@@ -32,6 +32,8 @@ export interface WindowCallSpec {
   readonly args: readonly Ev[];
   readonly filter: Ev | null;
   readonly partitionBy: readonly Ev[];
+  /** Collation of each PARTITION BY term (the term's own, as in SQLite's window sorter). */
+  readonly partitionCollations: readonly (Collation | undefined)[];
   readonly orderBy: readonly { ev: Ev; desc: boolean; nullsFirst: boolean; collation: Collation | undefined }[];
   readonly units: 'ROWS' | 'RANGE' | 'GROUPS';
   readonly start: FrameBoundSpec;
@@ -109,7 +111,7 @@ export class WindowOp implements Op {
     const idx = Array.from({ length: n }, (_, k) => k);
     const cmpP = (a: number, b: number) => {
       for (let k = 0; k < call.partitionBy.length; k++) {
-        const c = compareValues(pkeys[a][k], pkeys[b][k]);
+        const c = compareValues(pkeys[a][k], pkeys[b][k], call.partitionCollations[k]);
         if (c !== 0) return c;
       }
       return 0;

@@ -204,6 +204,53 @@ export class MinMaxAcc implements Accumulator {
 }
 
 /**
+ * min()/max() over a moving window frame, as SQLite codes it (window.c, csrApp): values go into
+ * an index keyed by (value under the argument's collation, insertion sequence); the result is
+ * the index's last entry (max: largest value, latest among equals; min uses a DESC key: smallest
+ * value, latest among equals) and xInverse deletes the first entry >= the leaving value (the
+ * earliest among equals). Kept here as an array sorted by value, then sequence.
+ */
+class MinMaxWindowAcc implements Accumulator {
+  private readonly vals: SqlValue[] = [];
+  constructor(
+    private readonly max: boolean,
+    private readonly coll: Collation | undefined,
+  ) {}
+  /** First index whose value compares > v (upper) or >= v (lower). */
+  private bound(v: SqlValue, upper: boolean): number {
+    const a = this.vals;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareValues(a[mid], v, this.coll);
+      if (c < 0 || (upper && c === 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  step(args: readonly SqlValue[]): void {
+    const v = args[0];
+    if (v === null) return;
+    this.vals.splice(this.bound(v, true), 0, v);
+  }
+  inverse(args: readonly SqlValue[]): void {
+    const v = args[0];
+    if (v === null) return;
+    const i = this.bound(v, false);
+    if (i < this.vals.length) this.vals.splice(i, 1);
+  }
+  value(): SqlValue {
+    const a = this.vals;
+    if (a.length === 0) return null;
+    return this.max ? a[a.length - 1] : a[this.bound(a[0], true) - 1];
+  }
+  final(): SqlValue {
+    return this.value();
+  }
+}
+
+/**
  * group_concat(X [, SEP]) / string_agg(X, SEP): a port of GroupConcatCtx, including its window
  * inverse (which removes the oldest value and the separator after it from the front of the
  * accumulated text) and its quirks: a window value that is empty while values remain is "\0".
@@ -284,6 +331,7 @@ export const coreAggregates: AggregateFunctionDef[] = [
     hasInverse: false,
     create: () => new MinMaxAcc(false, undefined),
     createWithCollation: (c) => new MinMaxAcc(false, c),
+    createForMovingFrame: (c) => new MinMaxWindowAcc(false, c),
   },
   {
     name: 'max',
@@ -291,6 +339,7 @@ export const coreAggregates: AggregateFunctionDef[] = [
     hasInverse: false,
     create: () => new MinMaxAcc(true, undefined),
     createWithCollation: (c) => new MinMaxAcc(true, c),
+    createForMovingFrame: (c) => new MinMaxWindowAcc(true, c),
   },
   { name: 'group_concat', nArgs: 1, hasInverse: true, create: () => new GroupConcatAcc(false) },
   { name: 'group_concat', nArgs: 2, hasInverse: true, create: () => new GroupConcatAcc(true) },

@@ -56,6 +56,11 @@ export interface AggregateFunctionDef {
   readonly hasInverse: boolean;
   /** For min/max: an accumulator comparing text under a non-BINARY collation. */
   readonly createWithCollation?: (collation: Collation) => Accumulator;
+  /**
+   * For a window frame whose start moves (not UNBOUNDED PRECEDING, no EXCLUDE): an accumulator
+   * with an inverse, as SQLite's min()/max() keep such frames in an ephemeral index.
+   */
+  readonly createForMovingFrame?: (collation: Collation | undefined) => Accumulator;
 }
 
 export interface TableValuedFunctionDef {

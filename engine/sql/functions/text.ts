@@ -56,6 +56,8 @@ export function substr(x: SqlValue, y: SqlValue, z: SqlValue | undefined): SqlVa
     if (p2 === 0 && z === null) return null;
   } else p2 = 1000000000;
   if (p1 === 0 && y === null) return null;
+  // sqlite3_value_blob() of a zero-length BLOB is a null pointer: substrFunc returns NULL
+  if (isBlob && x.length === 0) return null;
   let text = '';
   let len = 0;
   let surrogates = false;

@@ -95,6 +95,8 @@ export function applyAffinity(v: SqlValue, aff: Affinity): SqlValue {
         if (typeof n === 'bigint') return makeReal(Number(n));
         return n;
       }
+      // -0.0 is stored as the integer 0 (sqlite3VdbeIntegerAffinity) and reads back as 0.0
+      if (v instanceof Real && Object.is(v.value, -0)) return new Real(0);
       return v;
   }
 }

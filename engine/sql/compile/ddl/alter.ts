@@ -18,6 +18,7 @@ import { buildTable } from '../../../catalog/build-table.js';
 import { keywordCheck } from './create.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { schemaTxn } from './schema-txn.js';
+import type { ColumnDescriptor } from '../../session-api.js';
 
 function dequote(t: string): string {
   const c = t[0];
@@ -86,6 +87,28 @@ function prepareChecks(cx: CompileCtx, stmt: AlterTableStmt): void {
     }
   }
 }
+
+/**
+ * The result column of ALTER TABLE ... ADD COLUMN when sqlite3AlterFinishAddColumn re-verifies
+ * the table with a nested `SELECT CASE ... FROM pragma_quick_check(...)` (the new column has a
+ * CHECK constraint, the table is STRICT, or the new column is a NOT NULL generated column): the
+ * statement is a reader of that one column and returns no rows.
+ */
+export function alterResultColumns(cx: CompileCtx, stmt: AlterTableStmt): ColumnDescriptor[] {
+  const a = stmt.action;
+  if (a.kind !== 'AddColumn') return [];
+  const table = cx.schema.table(stmt.table, dbNameOf(stmt.schema));
+  if (!table) return [];
+  const k = a.column.constraints;
+  // pNew->pCheck in sqlite3AlterFinishAddColumn holds only the new column's CHECKs (the copy of
+  // the table made by sqlite3AlterBeginAddColumn does not carry the table's own CHECKs).
+  const verify =
+    table.strict || k.some((c) => c.kind === 'Check') || (k.some((c) => c.kind === 'NotNull') && k.some((c) => c.kind === 'Generated'));
+  return verify ? [{ name: QUICK_CHECK_COLUMN, column: null, table: null, database: null, type: null }] : [];
+}
+
+const QUICK_CHECK_COLUMN =
+  "CASE WHEN quick_check GLOB 'CHECK*' THEN raise(ABORT,'CHECK constraint failed') WHEN quick_check GLOB 'non-* value in*' THEN raise(ABORT,'type mismatch on DEFAULT') ELSE raise(ABORT,'NOT NULL constraint failed') END";
 
 export function compileAlter(cx: CompileCtx, conn: Connection, stmt: AlterTableStmt): () => void {
   prepareChecks(cx, stmt);

@@ -6,7 +6,9 @@ import type { Statement } from '../../ast.js';
 import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
 import type { RunPlan } from '../statement.js';
-import { compileAlter } from './alter.js';
+import { alterResultColumns, compileAlter } from './alter.js';
+import type { ColumnDescriptor } from '../../session-api.js';
+import { compileAnalyze } from './analyze.js';
 import { createIndex, createTable, createTrigger, createView, createVirtualTable } from './create.js';
 import { compileDrop } from './drop.js';
 import { compileVacuum } from './vacuum.js';
@@ -20,6 +22,7 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
   const src = (stmt as { source?: string }).source ?? sql;
   let fn: () => void;
   let write = true;
+  let columns: ColumnDescriptor[] = [];
   switch (stmt.kind) {
     case 'CreateTable':
       fn = createTable(cx, conn, stmt, src);
@@ -41,12 +44,15 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
       break;
     case 'AlterTable':
       fn = compileAlter(cx, conn, stmt);
+      columns = alterResultColumns(cx, stmt);
       break;
     case 'Vacuum':
       fn = compileVacuum(cx, conn, stmt);
       write = false;
       break;
     case 'Analyze':
+      fn = compileAnalyze(cx, conn, stmt);
+      break;
     case 'Reindex':
       // statistics are not used by the planner yet; REINDEX has nothing to rebuild with built-in collations
       fn = () => {};
@@ -65,5 +71,5 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
     }
   }
   cx.writes = cx.writes || write;
-  return { columns: [], write, run: () => (fn(), []) };
+  return { columns, write, run: () => (fn(), []) };
 }

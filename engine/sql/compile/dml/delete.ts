@@ -18,7 +18,7 @@ import { bindCtes } from '../cte.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { insteadOfView, compileViewDelete } from './view-dml.js';
 import { compileReturning, evalRow, targetTable } from './common.js';
-import { orderAndLimit } from './update.js';
+import { inTableOrder, orderAndLimit } from './update.js';
 import { TableWriter } from './writer.js';
 import { keyInfoFor } from '../access-path.js';
 
@@ -79,7 +79,10 @@ function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, o
         } finally {
           op.close();
         }
-        if (orderEvs.length || limitEv) hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+        if (orderEvs.length || limitEv) {
+          hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+          hits = inTableOrder(cx, table, hits, (h) => h.rowid, (h) => h.row);
+        }
         const out: SqlValue[][] = [];
         for (const h of hits) {
           let vals: SqlValue[] | undefined;

@@ -5,6 +5,7 @@
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
 import type { IndexSchema } from '../../../catalog/types.js';
+import type { Rowid } from '../../../storage/api.js';
 import type { InsertStmt, SetClause, UpsertClause } from '../../ast.js';
 import type { Ev, RowSource } from '../../exec/runtime.js';
 import { toBool } from '../../exec/truth.js';
@@ -123,7 +124,7 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
     } else {
       for (const u of upserts) {
         if (u.updatedRowid !== null && returning) {
-          writer.load(u.updatedRowid);
+          writer.loadRow(u.updatedRowid);
           out.push(evalRow(returning.evs));
         }
         u.updatedRowid = null;
@@ -170,7 +171,8 @@ function countError(table: string, nCols: number, got: number, want: number, has
 
 interface CompiledUpsert extends UpsertHandler {
   proposed: SqlValue[];
-  updatedRowid: number | bigint | null;
+  /** The row a DO UPDATE changed: its rowid, or its PRIMARY KEY values (WITHOUT ROWID). */
+  updatedRowid: number | bigint | SqlValue[] | null;
 }
 
 function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly UpsertClause[], writer: TableWriter, table: ReturnType<typeof targetTable>): CompiledUpsert[] {
@@ -205,6 +207,7 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
     const h: CompiledUpsert = {
       proposed: [],
       updatedRowid: null,
+      targeted: targetCols !== null,
       covers: (target) => {
         if (!targetCols) return true;
         if (target === 'rowid') return targetCols.length === 1 && targetCols[0] === table.rowidAlias;
@@ -212,7 +215,7 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
       },
       handle: (existing) => {
         if (!sets) return;
-        const old = writer.load(existing)!;
+        const old = writer.loadRow(existing)!;
         rt.rows[excluded.slot] = h.proposed;
         rt.rowids[excluded.slot] = null;
         if (where && !toBool(where())) return;
@@ -225,8 +228,10 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
             changed.add(ci);
           });
         }
-        writer.load(existing);
-        if (writer.update(existing, old, nv, null, changed)) h.updatedRowid = table.rowidAlias >= 0 ? (nv[table.rowidAlias] as number) : existing;
+        writer.loadRow(existing);
+        if (table.withoutRowid) {
+          if (writer.update(null, old, nv, null, changed)) h.updatedRowid = table.primaryKey.map((c) => nv[c]);
+        } else if (writer.update(existing as Rowid, old, nv, null, changed)) h.updatedRowid = table.rowidAlias >= 0 ? (nv[table.rowidAlias] as number) : existing;
       },
     };
     void conn;

@@ -3,7 +3,7 @@
  * table first, then any FROM items), collected before any change (so the scan never sees its
  * own writes), optionally ordered and limited, then updated one by one through the TableWriter.
  */
-import type { SqlValue } from '../../../common/value.js';
+import { compareValues, type SqlValue } from '../../../common/value.js';
 import type { Rowid } from '../../../storage/api.js';
 import type { UpdateStmt } from '../../ast.js';
 import { LimitSource, SortSource, type SortKey, evalLimit } from '../../exec/rows.js';
@@ -53,7 +53,9 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const tslot = writer.source.slot;
   const changed = new Set<number>(sets.flatMap((s) => s.cols));
   // Triggers and foreign key actions can change rows this statement has yet to update.
-  const mayChangeOthers = cx.schema.triggers.size > 0 || cx.schema.referencedBy.size > 0;
+  // So can REPLACE conflict resolution (it deletes the conflicting row, maybe one not yet visited).
+  const mayChangeOthers =
+    cx.schema.triggers.size > 0 || cx.schema.referencedBy.size > 0 || stmt.orAction === 'REPLACE' || hasReplaceConstraint(cx, table);
   writer.fks.validate(changed);
 
   // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
@@ -72,6 +74,8 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       let hits: Hit[] = [];
       // UPDATE ... FROM: each target row is updated at most once
       const seen = slots.length > 1 && !table.withoutRowid ? new Set<Rowid>() : null;
+      const seenPk = slots.length > 1 && table.withoutRowid ? new Set<string>() : null;
+      const nPk = table.primaryKey.length;
       const nSlots = slots.length;
       const op = joined.op;
       op.open();
@@ -83,6 +87,11 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
               if (seen.has(rid)) continue;
               seen.add(rid);
             }
+          } else if (seenPk) {
+            // WITHOUT ROWID: the record starts with the PRIMARY KEY columns
+            const k = pkText(rt.rows[tslot], nPk);
+            if (seenPk.has(k)) continue;
+            seenPk.add(k);
           }
           const rows = new Array<readonly SqlValue[]>(nSlots);
           const rowids = new Array<Rowid | null>(nSlots);
@@ -95,7 +104,10 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       } finally {
         op.close();
       }
-      if (orderEvs.length || limitEv) hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+      if (orderEvs.length || limitEv) {
+        hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+        hits = inTableOrder(cx, table, hits, (h) => h.rowids[0], (h) => h.rows[0]);
+      }
       const out: SqlValue[][] = [];
       try {
         for (const h of hits) {
@@ -132,6 +144,53 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       return out;
     },
   };
+}
+
+function hasReplaceConstraint(cx: CompileCtx, table: ReturnType<typeof targetTable>): boolean {
+  return table.pkConflict === 'REPLACE' || cx.schema.indexesOf(table.name).some((i) => i.onConflict === 'REPLACE');
+}
+
+/** Exact text form of the first n values of a record (storage class + value), for a Set key. */
+function pkText(rec: readonly SqlValue[], n: number): string {
+  let k = '';
+  for (let i = 0; i < n; i++) {
+    const v = rec[i];
+    k += v === null ? 'n' : typeof v === 'string' ? 's' + v.length + ':' + v : v instanceof Uint8Array ? 'b' + Buffer.from(v).toString('hex') : typeof v === 'object' ? 'r' + String(v.value) : (typeof v === 'number' && !Number.isInteger(v) ? 'r' : 'i') + String(v);
+    k += '|';
+  }
+  return k;
+}
+
+/**
+ * With ORDER BY / LIMIT, sqlite3LimitWhere rewrites the statement to act on
+ * `rowid IN (SELECT rowid ... ORDER BY ... LIMIT ...)` (the PRIMARY KEY for WITHOUT ROWID), so
+ * the chosen rows are visited in rowid (PRIMARY KEY) order, which RETURNING shows.
+ */
+export function inTableOrder<T>(
+  cx: CompileCtx,
+  table: ReturnType<typeof targetTable>,
+  hits: T[],
+  rowidOf: (h: T) => Rowid | null,
+  recordOf: (h: T) => readonly SqlValue[],
+): T[] {
+  if (hits.length < 2) return hits;
+  if (!table.withoutRowid) {
+    return hits.sort((a, b) => {
+      const x = rowidOf(a)!;
+      const y = rowidOf(b)!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+  }
+  const colls = table.primaryKey.map((c) => cx.collation(table.columns[c].collation));
+  return hits.sort((a, b) => {
+    const ra = recordOf(a);
+    const rb = recordOf(b);
+    for (let i = 0; i < colls.length; i++) {
+      const c = compareValues(ra[i], rb[i], colls[i]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
 }
 
 function orderAndLimit<T extends { keys: SqlValue[] }>(

@@ -44,8 +44,10 @@ export const SKIP = new SkipRow();
 export interface UpsertHandler {
   /** Which conflicts it covers: 'rowid', an index, or any. */
   covers(target: 'rowid' | IndexSchema): boolean;
-  /** Handles the conflict with the existing row; returns true if it handled it (DO UPDATE/NOTHING). */
-  handle(existingRowid: Rowid): void;
+  /** True when the clause names a conflict target (ON CONFLICT (cols)). */
+  readonly targeted: boolean;
+  /** Handles the conflict with the existing row (its rowid, or its PRIMARY KEY values in a WITHOUT ROWID table). */
+  handle(existing: Rowid | SqlValue[]): void;
 }
 
 const SEQUENCE_TABLE = 'sqlite_sequence';
@@ -77,12 +79,20 @@ export class TableWriter {
     this.scope = new Scope([this.source], null, { correlated: false, depth: 0 });
     // SQLite's Table.pIndex order, in which UNIQUE constraints are checked: the most recently
     // created index first (sqlite3CreateIndex prepends), REPLACE indexes after all others
-    const created = cx.schema.indexesOf(table.name).slice().reverse();
-    const list = [...created.filter((i) => i.onConflict !== 'REPLACE'), ...created.filter((i) => i.onConflict === 'REPLACE')];
+    const created = cx.schema.indexesOf(table.name).slice();
     if (table.withoutRowid) {
+      // the table's own PK index: created when its PRIMARY KEY clause was parsed, between the
+      // UNIQUE autoindexes numbered before and after it (sqlite_autoindex_<table>_<n>)
       const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
-      if (pk) list.unshift(pk);
+      if (pk) {
+        const n = autoindexNumber(pk.name);
+        let at = 0;
+        while (at < created.length && created[at].origin !== 'c' && autoindexNumber(created[at].name) < n) at++;
+        created.splice(at, 0, pk);
+      }
     }
+    created.reverse();
+    const list = [...created.filter((i) => i.onConflict !== 'REPLACE'), ...created.filter((i) => i.onConflict === 'REPLACE')];
     this.indexes = list.map((idx) => this.indexWriter(idx));
     this.pkIndex = table.withoutRowid ? this.indexes.find((i) => i.schema.origin === 'pk') ?? null : null;
     this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: c.name ?? c.text }));
@@ -187,9 +197,24 @@ export class TableWriter {
   /** Column affinity / STRICT typing for one value. */
   coerce(ci: number, v: SqlValue): SqlValue {
     const col = this.table.columns[ci];
-    if (this.table.strict) return strictValue(this.table, ci, v);
+    if (this.table.strict) {
+      const r = strictValue(this.table, ci, v);
+      if (r instanceof SqliteError) {
+        // OP_TypeCheck runs after the NOT NULL checks: raised by checkNotNull (first bad column)
+        if (this.typeError === null || ci < this.typeErrorColumn) {
+          this.typeError = r;
+          this.typeErrorColumn = ci;
+        }
+        return v;
+      }
+      return r;
+    }
     return applyAffinity(v, col.affinity);
   }
+
+  /** A STRICT type error found by coerce for the row being written, raised after NOT NULL. */
+  private typeError: SqliteError | null = null;
+  private typeErrorColumn = 0;
 
   private conflictFor(stmt: ConflictAction | null, constraint: ConflictAction | null): ConflictAction {
     return stmt ?? constraint ?? 'ABORT';
@@ -274,10 +299,8 @@ export class TableWriter {
   insert(vals: SqlValue[], explicitRowid: SqlValue, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): Rowid | null {
     const t = this.table;
     let rowid: Rowid | null = null;
-    if (!t.withoutRowid) {
-      if (explicitRowid !== null) rowid = rowidValue(explicitRowid);
-    }
     try {
+      if (!t.withoutRowid && explicitRowid !== null) rowid = rowidValue(explicitRowid);
       if (this.triggers.has('BEFORE', 'INSERT')) {
         this.triggers.fire('BEFORE', 'INSERT', null, vals, rowid ?? -1);
       }
@@ -315,6 +338,7 @@ export class TableWriter {
       if (this.triggers.has('AFTER', 'INSERT')) this.triggers.fire('AFTER', 'INSERT', null, vals, rowid ?? -1);
       return rowid ?? 0;
     } catch (e) {
+      this.typeError = null;
       if (e === SKIP) return null;
       throw e;
     }
@@ -329,6 +353,8 @@ export class TableWriter {
 
   private checkNotNull(vals: SqlValue[], orAction: ConflictAction | null): void {
     const t = this.table;
+    const typeError = this.typeError;
+    if (typeError !== null) this.typeError = null;
     for (let ci = 0; ci < t.columns.length; ci++) {
       const col = t.columns[ci];
       if (!col.notNull || vals[ci] !== null) continue;
@@ -341,6 +367,7 @@ export class TableWriter {
       }
       this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
     }
+    if (typeError !== null) throw typeError;
   }
 
   private checkChecks(orAction: ConflictAction | null): void {
@@ -399,9 +426,30 @@ export class TableWriter {
     });
   }
 
+  private upsertOrderFor: readonly UpsertHandler[] | null = null;
+  private upsertOrder: IndexWriter[] = [];
+
+  /**
+   * Order of the UNIQUE checks with upsert clauses (sqlite3GenerateConstraintChecks): the index
+   * each targeted clause names (the first matching one), in clause order, then all others.
+   */
+  private checkOrder(upserts: readonly UpsertHandler[]): IndexWriter[] {
+    if (upserts.length === 0) return this.indexes;
+    if (this.upsertOrderFor === upserts) return this.upsertOrder;
+    const first: IndexWriter[] = [];
+    for (const u of upserts) {
+      if (!u.targeted) break;
+      const w = this.indexes.find((x) => x.schema.unique && u.covers(x.schema));
+      if (w && !first.includes(w)) first.push(w);
+    }
+    this.upsertOrderFor = upserts;
+    this.upsertOrder = [...first, ...this.indexes.filter((w) => !first.includes(w))];
+    return this.upsertOrder;
+  }
+
   /** Returns true if the row must be skipped (IGNORE / upsert handled it). */
   private checkUnique(vals: SqlValue[], rowid: Rowid | null, selfPk: SqlValue[] | null, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): boolean {
-    for (const w of this.indexes) {
+    for (const w of this.checkOrder(upserts)) {
       if (!w.schema.unique) continue;
       if (w.partial && !toBool(w.partial())) continue;
       const key = w.keyOf(vals);
@@ -409,8 +457,7 @@ export class TableWriter {
       if (hit === null) continue;
       const up = upserts.find((u) => u.covers(w.schema));
       if (up) {
-        if (this.table.withoutRowid) throw sqliteError('upsert on WITHOUT ROWID tables is not supported yet');
-        up.handle(hit as Rowid);
+        up.handle(hit);
         return true;
       }
       const action = this.conflictFor(orAction, w.schema.onConflict);
@@ -427,14 +474,24 @@ export class TableWriter {
   }
 
   private deleteByPk(pk: SqlValue[]): void {
-    const w = this.pkIndex!;
-    const cur = this.indexTree(w).cursor();
-    if (!cur.seek(pk, 'ge')) return;
+    const vals = this.loadByPk(pk);
+    if (vals) this.deleteRow(null, vals, true);
+  }
+
+  /** WITHOUT ROWID: loads the row with that PRIMARY KEY into the slot; returns its vals or undefined. */
+  loadByPk(pk: readonly SqlValue[]): SqlValue[] | undefined {
+    const cur = this.indexTree(this.pkIndex!).cursor();
+    if (!cur.seek(pk as SqlValue[], 'ge')) return undefined;
     const rec = cur.key().slice();
     const rt = this.cx.rt;
     rt.rows[this.rowidSlot] = rec;
     rt.rowids[this.rowidSlot] = null;
-    this.deleteRow(null, this.currentVals(), true);
+    return this.currentVals();
+  }
+
+  /** Loads a row by rowid, or by PRIMARY KEY values in a WITHOUT ROWID table. */
+  loadRow(key: Rowid | SqlValue[]): SqlValue[] | undefined {
+    return Array.isArray(key) ? this.loadByPk(key) : this.load(key);
   }
 
   /** Writes the record and its index entries (no checks). */
@@ -528,16 +585,17 @@ export class TableWriter {
     try {
       let newRowid = oldRowid;
       if (!t.withoutRowid && t.rowidAlias >= 0) {
-        const v = newVals[t.rowidAlias];
-        if (v === null) {
-          newRowid = this.nextRowid();
-        } else newRowid = rowidValue(v);
+        // OP_MustBeInt: NULL or a non-integer is `datatype mismatch` (no new rowid is chosen)
+        newRowid = rowidValue(newVals[t.rowidAlias]);
         newVals[t.rowidAlias] = newRowid;
       }
       if (this.triggers.has('BEFORE', 'UPDATE')) {
         this.triggers.fire('BEFORE', 'UPDATE', oldVals, newVals, oldRowid ?? -1, changedCols);
         // a BEFORE trigger may have deleted or changed the row
-        if (!t.withoutRowid && this.tree().get(oldRowid!) === undefined) return false;
+        if (!t.withoutRowid && this.tree().get(oldRowid!) === undefined) {
+          this.typeError = null;
+          return false;
+        }
       }
       this.computeGenerated(newVals, newRowid);
       this.checkNotNull(newVals, orAction);
@@ -569,6 +627,7 @@ export class TableWriter {
       if (this.triggers.has('AFTER', 'UPDATE')) this.triggers.fire('AFTER', 'UPDATE', oldVals, newVals, newRowid ?? -1, changedCols);
       return true;
     } catch (e) {
+      this.typeError = null;
       if (e === SKIP) return false;
       throw e;
     }
@@ -589,6 +648,11 @@ function sameKey(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
   return true;
 }
 
+/** n of an automatic index name sqlite_autoindex_<table>_<n>. */
+function autoindexNumber(name: string): number {
+  return Number(name.slice(name.lastIndexOf('_') + 1));
+}
+
 function normalize(v: bigint): Rowid {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
@@ -601,8 +665,8 @@ export function rowidValue(v: SqlValue): Rowid {
   throw sqliteError('datatype mismatch', 'SQLITE_MISMATCH');
 }
 
-/** STRICT tables: values must fit the declared type after affinity (datatype.html, STRICT). */
-function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue {
+/** STRICT tables: values must fit the declared type after affinity (datatype.html, STRICT); the error is returned. */
+function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue | SqliteError {
   if (v === null) return v;
   const col = t.columns[ci];
   const type = col.type.toUpperCase();
@@ -615,8 +679,9 @@ function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue {
     type === 'TEXT' ? cls === 'text' :
     type === 'BLOB' ? cls === 'blob' : true;
   if (!ok) {
-    const cname = storageClass(v).toUpperCase();
-    throw sqliteError(`cannot store ${cname} value in ${type} column ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_DATATYPE');
+    const sc = storageClass(v);
+    const cname = sc === 'integer' ? 'INT' : sc.toUpperCase(); // vdbeMemTypeName
+    return new SqliteError(`cannot store ${cname} value in ${type} column ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_DATATYPE');
   }
   if (type === 'REAL' && cls === 'integer') return applyAffinity(conv, 'REAL');
   return conv;
