@@ -90,6 +90,12 @@ declare namespace HeliosDb {
     table(name: string, options: VirtualTableOptions | VirtualTableFactory): this;
     unsafeMode(unsafe?: boolean): this;
     serialize(options?: Database.SerializeOptions): Buffer;
+    /**
+     * heliosdb time travel: a read-only connection fixed at a past point (a committed transaction
+     * number, or a timestamp). Requires `PRAGMA helios_retention` > 0.
+     * @example const then = db.asOf(42); then.prepare('SELECT * FROM t').all(); then.close();
+     */
+    asOf(point: Database.AsOfPoint): Database;
   }
 
   interface DatabaseConstructor {
@@ -128,6 +134,19 @@ declare namespace Database {
   interface SerializeOptions {
     attached?: string;
   }
+
+  /**
+   * A point in a database's history for `db.asOf()`: a committed transaction number (number or
+   * bigint), a timestamp (Date or UTC date/time text 'YYYY-MM-DD HH:MM:SS[.ffffff]'), or
+   * `{ transaction }` / `{ timestamp }` (timestamp also as microseconds since 1970).
+   */
+  type AsOfPoint =
+    | number
+    | bigint
+    | string
+    | Date
+    | { transaction: number | bigint }
+    | { timestamp: string | number | bigint | Date };
 
   interface PragmaOptions {
     simple?: boolean | undefined;

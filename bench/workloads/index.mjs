@@ -2,7 +2,7 @@
 //
 // A workload is { name, title, bar, setup(db, ctx), before?(db, ctx), run(db, ctx), teardown?(db, ctx) }
 // plus optional fields:
-//   suite      'sql' (default) or 'storage': the table of docs/benchmarks.md it is reported in
+//   suite      'sql' (default), 'storage' or 'vector': the section of docs/benchmarks.md it is reported in
 //   heavy      true: runs only when its suite is named (--suite=storage) or it is named (--only=)
 //   modes      the modes it supports (e.g. ['file']); others are skipped
 //   open       false: the harness opens no connection (db is null); the workload opens its own
@@ -23,6 +23,7 @@ import bulkLoad from './bulk-load.mjs';
 import coldScan from './cold-scan.mjs';
 import openBig from './open-big.mjs';
 import fileSize from './file-size.mjs';
+import vectorKnn from './vector-knn.mjs';
 
 export const workloads = [
   pointSelect,
@@ -38,4 +39,5 @@ export const workloads = [
   coldScan,
   openBig,
   fileSize,
+  vectorKnn,
 ];

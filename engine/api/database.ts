@@ -27,6 +27,7 @@ import {
   type Connection,
 } from './connection.js';
 import { openSession } from './open-session.js';
+import type { AsOfPoint, Session } from '../sql/session-api.js';
 import { runPragma } from './pragma.js';
 import { expandSql, onlyCommentsRemain } from './sql-text.js';
 import { Statement } from './statement.js';
@@ -65,6 +66,42 @@ function skipSpaces(sql: string, i: number): number {
 
 const EMPTY_PARAMS: readonly SqlValue[] = [];
 
+/** Internal constructor option: wrap an existing session (db.asOf()) instead of opening one. */
+const SNAPSHOT_SESSION = Symbol('heliosdb.snapshotSession');
+
+/** What `db.asOf()` accepts. */
+export type AsOfArgument =
+  | number
+  | bigint
+  | string
+  | Date
+  | { readonly transaction: number | bigint }
+  | { readonly timestamp: string | number | bigint | Date };
+
+function asOfPoint(p: unknown): AsOfPoint {
+  const ts = (v: unknown): SqlValue => {
+    if (v instanceof Date) {
+      if (Number.isNaN(v.getTime())) throw new TypeError('Expected a valid Date');
+      return v.toISOString();
+    }
+    if (typeof v === 'string' || typeof v === 'bigint') return v;
+    if (typeof v === 'number' && Number.isFinite(v)) return Math.floor(v);
+    throw new TypeError('Expected a timestamp: a Date, a date/time string or microseconds since 1970');
+  };
+  const txn = (v: unknown): number => {
+    if (typeof v === 'bigint' && v >= 0n && v <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(v);
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+    throw new TypeError('Expected a transaction number (a non-negative integer)');
+  };
+  if (typeof p === 'number' || typeof p === 'bigint') return { kind: 'transaction', value: txn(p) };
+  if (typeof p === 'string' || p instanceof Date) return { kind: 'timestamp', value: ts(p) };
+  if (p !== null && typeof p === 'object') {
+    if ('transaction' in p) return { kind: 'transaction', value: txn((p as { transaction: unknown }).transaction) };
+    if ('timestamp' in p) return { kind: 'timestamp', value: ts((p as { timestamp: unknown }).timestamp) };
+  }
+  throw new TypeError('Expected a transaction number, a Date, a date/time string, { transaction } or { timestamp }');
+}
+
 export class DatabaseImpl {
   #conn: Connection;
   #name: string;
@@ -82,7 +119,7 @@ export class DatabaseImpl {
     if (options == null) options = {};
     if (typeof filenameGiven !== 'string') throw new TypeError('Expected first argument to be a string');
     if (typeof options !== 'object') throw new TypeError('Expected second argument to be an options object');
-    const opts = options as Record<string, unknown>;
+    const opts = options as Record<string | symbol, unknown>;
     if ('readOnly' in opts) throw new TypeError('Misspelled option "readOnly" should be "readonly"');
     if ('memory' in opts) throw new TypeError('Option "memory" was removed in v7.0.0 (use ":memory:" filename instead)');
 
@@ -94,7 +131,8 @@ export class DatabaseImpl {
     const verbose = 'verbose' in opts ? opts.verbose : null;
     const nativeBinding = 'nativeBinding' in opts ? opts.nativeBinding : null;
 
-    if (readonly && anonymous && !buffer) throw new TypeError('In-memory/temporary databases cannot be readonly');
+    const snapshot = opts[SNAPSHOT_SESSION] as Session | undefined;
+    if (readonly && anonymous && !buffer && !snapshot) throw new TypeError('In-memory/temporary databases cannot be readonly');
     if (!Number.isInteger(timeout) || (timeout as number) < 0) throw new TypeError('Expected the "timeout" option to be a positive integer');
     if ((timeout as number) > 0x7fffffff) throw new RangeError('Option "timeout" cannot be greater than 2147483647');
     if (verbose != null && typeof verbose !== 'function') throw new TypeError('Expected the "verbose" option to be a function');
@@ -105,7 +143,7 @@ export class DatabaseImpl {
       throw new TypeError('Cannot open database because the directory does not exist');
     }
 
-    const session = openSession(filename, {
+    const session = snapshot ?? openSession(filename, {
       readonly,
       fileMustExist,
       timeout: timeout as number,
@@ -244,6 +282,24 @@ export class DatabaseImpl {
     if (attachedName !== 'main') throw new SqliteError(`unknown database ${attachedName}`, 'SQLITE_ERROR');
     const image = this.#conn.session.serialize();
     return Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+  }
+
+  /**
+   * heliosdb time travel: a read-only connection on the same database that reads every table as
+   * it was at a past point: a committed transaction number (number or bigint, or
+   * `{ transaction }`), or a timestamp (a Date, a UTC date/time string, or `{ timestamp }` with
+   * either or microseconds since 1970). Needs history (`PRAGMA helios_retention`); a point in the
+   * future or before the retention window throws SqliteError. Close it when done.
+   * @example const then = db.asOf(42); then.prepare('SELECT * FROM t').all(); then.close();
+   */
+  asOf(point: AsOfArgument): DatabaseImpl {
+    const p = asOfPoint(point);
+    requireOpen(this.#conn);
+    requireNotBusy(this.#conn);
+    const s = this.#conn.session;
+    if (!s.asOf) throw new SqliteError('time travel is not available on this connection', 'SQLITE_ERROR');
+    const child = s.asOf(p);
+    return new DatabaseImpl(this.#name, { readonly: true, [SNAPSHOT_SESSION]: child });
   }
 
   /** Registers a scalar SQL function. @example db.function('add2', (a, b) => a + b) */

@@ -25,6 +25,7 @@ import {
 } from './connection.js';
 import { EXPAND, FLAT, PLUCK, RAW, RowShape, type RowBuilder, type RowMode } from './rows.js';
 import { expandSql } from './sql-text.js';
+import { vectorRowBuilder } from '../vector/results.js'; // vector: Float32Array results
 
 export interface RunResult {
   changes: number;
@@ -64,7 +65,8 @@ function log(s: StatementState, params: readonly SqlValue[]): void {
 }
 
 function rowBuilder(s: StatementState, mode: RowMode): RowBuilder {
-  return s.shape.builder(mode, s.compiled);
+  // vector: VECTOR(n) result columns come back as Float32Array (engine/vector/results.ts)
+  return vectorRowBuilder(s.shape.builder(mode, s.compiled), s.compiled);
 }
 
 export class Statement {
@@ -300,6 +302,8 @@ export class StatementIterator {
   #params: readonly SqlValue[];
   #cursor: RowCursor | null = null;
   #alive = true;
+  /** Whether this iterator holds the connection's read transaction (Session.holdRead). */
+  #holding = false;
   #logged: boolean;
   #build: RowBuilder | null = null;
   readonly #mode: RowMode;
@@ -337,6 +341,12 @@ export class StatementIterator {
       }
       let cursor = this.#cursor;
       if (cursor === null) {
+        // MVCC: the iterator reads one snapshot while other connections commit (released in #cleanup)
+        const session = conn.session;
+        if (!this.#holding && session.holdRead) {
+          session.holdRead();
+          this.#holding = true;
+        }
         cursor = this.#cursor = s.compiled.open(this.#params);
         this.#build = rowBuilder(s, this.#mode);
       }
@@ -371,6 +381,13 @@ export class StatementIterator {
     s.conn.iterators -= 1;
     const cursor = this.#cursor;
     this.#cursor = null;
-    if (cursor !== null) cursor.close();
+    try {
+      if (cursor !== null) cursor.close();
+    } finally {
+      if (this.#holding) {
+        this.#holding = false;
+        s.conn.session.releaseRead?.();
+      }
+    }
   }
 }

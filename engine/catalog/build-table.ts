@@ -4,6 +4,7 @@
  * sqlite3AddPrimaryKey, sqlite3EndTable).
  */
 import { sqliteError } from '../common/errors.js';
+import { INT64_MIN } from '../common/value.js';
 import type {
   ColumnDef,
   ConflictAction,
@@ -180,29 +181,7 @@ export function buildTable(
     return col;
   });
 
-  const autoIndexes: AutoIndexSpec[] = [];
-  const sameColumns = (a: readonly IndexColumnSchema[], b: readonly IndexColumnSchema[]) =>
-    a.length === b.length && a.every((x, i) => x.column === b[i].column && x.collation.toUpperCase() === b[i].collation.toUpperCase());
-  let pkIndexColumns: IndexColumnSchema[] | null = null;
-  if (pkSpec && rowidAlias < 0) {
-    pkIndexColumns = pkSpec.columns.map((c) => indexColumnFor(c.column, c.collation, c.desc ? 'DESC' : null, stmt.columns));
-  }
-  let n = 0;
-  for (const item of indexOrder) {
-    if (item.kind === 'pk') {
-      if (!pkIndexColumns) continue;
-      n++;
-      autoIndexes.push({ name: `sqlite_autoindex_${name}_${n}`, origin: 'pk', columns: pkIndexColumns, onConflict: pkSpec!.conflict });
-    } else {
-      const u = uniques[item.idx];
-      const dup =
-        autoIndexes.some((x) => sameColumns(x.columns, u.columns)) ||
-        (pkIndexColumns !== null && sameColumns(pkIndexColumns, u.columns));
-      if (dup) continue;
-      n++;
-      autoIndexes.push({ name: `sqlite_autoindex_${name}_${n}`, origin: 'u', columns: u.columns, onConflict: u.conflict });
-    }
-  }
+  const autoIndexes = automaticIndexes(name, stmt, pkSpec, rowidAlias, indexOrder, uniques);
 
   const foreignKeys: ForeignKeySchema[] = fks.map((f, id) => ({
     id,
@@ -241,6 +220,47 @@ export function buildTable(
     columnIndex,
   };
   return { table, autoIndexes };
+}
+
+/**
+ * The automatic indexes of PRIMARY KEY and UNIQUE constraints, created as sqlite3CreateIndex
+ * does while the CREATE TABLE is parsed: in source order, each named
+ * sqlite_autoindex_<table>_<n> with n = 1 + the indexes that exist so far. A constraint on the
+ * same columns (and collations) as an existing one creates nothing: the existing index takes
+ * its ON CONFLICT clause if it had none, and becomes the PRIMARY KEY index if the new one was
+ * the PRIMARY KEY. An INTEGER PRIMARY KEY of a rowid table has no index; in a WITHOUT ROWID
+ * table its index is created last (convertToWithoutRowidTable), with the column's collation.
+ */
+function automaticIndexes(
+  name: string,
+  stmt: CreateTableStmt,
+  pk: PkSpec | null,
+  rowidAlias: number,
+  order: readonly ({ kind: 'pk' } | { kind: 'u'; idx: number })[],
+  uniques: readonly { columns: IndexColumnSchema[]; conflict: ConflictAction | null }[],
+): AutoIndexSpec[] {
+  const out: { name: string; origin: 'u' | 'pk'; columns: readonly IndexColumnSchema[]; onConflict: ConflictAction | null }[] = [];
+  const create = (columns: readonly IndexColumnSchema[], conflict: ConflictAction | null, origin: 'u' | 'pk') => {
+    const n = out.length + 1;
+    for (const x of out) {
+      if (x.columns.length !== columns.length || !x.columns.every((c, i) => c.column === columns[i].column && c.collation.toUpperCase() === columns[i].collation.toUpperCase())) continue;
+      if (x.onConflict !== conflict) {
+        if (x.onConflict !== null && conflict !== null) throw sqliteError('conflicting ON CONFLICT clauses specified');
+        if (x.onConflict === null) x.onConflict = conflict;
+      }
+      if (origin === 'pk') x.origin = 'pk';
+      return;
+    }
+    out.push({ name: `sqlite_autoindex_${name}_${n}`, origin, columns, onConflict: conflict });
+  };
+  // sqlite3AddPrimaryKey: a single INTEGER column (not "INTEGER PRIMARY KEY DESC" in column form) is the IPK
+  const ipk = pk !== null && pk.columns.length === 1 && (stmt.columns[pk.columns[0].column].type ?? '').toUpperCase() === 'INTEGER' && !(pk.columnForm && pk.direction === 'DESC');
+  for (const item of order) {
+    if (item.kind === 'u') create(uniques[item.idx].columns, uniques[item.idx].conflict, 'u');
+    else if (!ipk) create(pk!.columns.map((c) => indexColumnFor(c.column, c.collation, c.desc ? 'DESC' : null, stmt.columns)), pk!.conflict, 'pk');
+  }
+  if (ipk && rowidAlias < 0) create([indexColumnFor(pk!.columns[0].column, null, pk!.columns[0].desc ? 'DESC' : null, stmt.columns)], pk!.conflict, 'pk');
+  return out;
 }
 
 function indexedColumnIndex(ic: IndexedColumn, findColumn: (n: string) => number): number {
@@ -298,7 +318,7 @@ function buildColumn(
         notNullConflict = k.conflict;
         break;
       case 'Default':
-        defaultValue = { expr: k.expr, text: k.text };
+        defaultValue = { expr: minInt64Default(k.expr, k.text), text: k.text };
         break;
       case 'Collate':
         collation = canonicalCollation(k.collation);
@@ -329,6 +349,18 @@ function buildColumn(
   };
 }
 
+/**
+ * `DEFAULT -9223372036854775808` is the INTEGER -2^63, as in an expression (the parser folds a
+ * minus before that literal only inside expressions; parse.y's `DEFAULT MINUS term` is
+ * coded as TK_UMINUS over TK_INTEGER, which codeInteger turns into the smallest int64).
+ */
+function minInt64Default(e: Expr, text: string): Expr {
+  if (e.kind !== 'Unary' || e.op !== '-' || e.operand.kind !== 'Literal' || e.operand.value !== 9223372036854775808) return e;
+  const m = /^-\s*0*([0-9]+)$/.exec(text.trim());
+  if (!m || m[1] !== '9223372036854775808') return e;
+  return { kind: 'Literal', value: INT64_MIN, start: e.start, end: e.end };
+}
+
 /** Builds an IndexSchema for an automatic index once it has a root page. */
 export function autoIndexSchema(table: TableSchema, spec: AutoIndexSpec, root: number): IndexSchema {
   return {
@@ -343,4 +375,26 @@ export function autoIndexSchema(table: TableSchema, spec: AutoIndexSpec, root: n
     columns: spec.columns,
     sql: null,
   };
+}
+
+/**
+ * The name a failing CHECK constraint reports (sqlite3AddCheckConstraint): its CONSTRAINT name,
+ * else the text of its expression passed through sqlite3Dequote, which for a text starting with
+ * a quote character keeps only the content of that first quoted token (`"a" > 0` gives `a`).
+ */
+export function checkConstraintName(c: CheckSchema): string {
+  if (c.name !== null) return c.name;
+  const z = c.text;
+  let q = z[0];
+  if (q !== '"' && q !== "'" && q !== '`' && q !== '[') return z;
+  if (q === '[') q = ']';
+  let out = '';
+  for (let i = 1; i < z.length; i++) {
+    if (z[i] !== q) out += z[i];
+    else if (z[i + 1] === q) {
+      out += q;
+      i++;
+    } else break;
+  }
+  return out;
 }

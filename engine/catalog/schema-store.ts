@@ -8,6 +8,7 @@ import type { SqlValue } from '../common/value.js';
 import type { PageView, Rowid, WriteTxn } from '../storage/api.js';
 import { Schema } from './schema.js';
 import type { SchemaRow } from './types.js';
+import { attachVectorCatalog } from '../vector/catalog.js'; // vector: declared vector indexes
 
 export const SCHEMA_ROOT_PAGE = 1;
 
@@ -35,7 +36,9 @@ export function readSchemaRows(view: PageView): { rows: SchemaRow[]; rowids: Row
 export function loadSchema(view: PageView, temp = false): Schema {
   const { rows } = readSchemaRows(view);
   try {
-    return new Schema(rows, view.header.schemaCookie, temp);
+    const schema = new Schema(rows, view.header.schemaCookie, temp);
+    if (!temp) attachVectorCatalog(schema, view); // vector: declared vector indexes live in _helios_vector_indexes (engine/vector/catalog.ts)
+    return schema;
   } catch (e) {
     if (e instanceof Error && 'code' in e && (e as { code: string }).code === 'SQLITE_CORRUPT') throw e;
     throw sqliteError(`malformed database schema - ${(e as Error).message}`, 'SQLITE_CORRUPT');

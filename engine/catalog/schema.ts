@@ -98,9 +98,11 @@ export class Schema {
           const stmt = parseStored<CreateTriggerStmt>(row.sql, 'CreateTrigger');
           const trig: TriggerSchema = { kind: 'trigger', name: row.name, table: row.tblName, sql: row.sql, temp, stmt };
           this.triggers.set(key, trig);
+          // Table.pTrigger: each new trigger is prepended (sqlite3FinishTrigger), so the most
+          // recently created one fires first
           const tk = row.tblName.toLowerCase();
           const list = this.tableTriggers.get(tk) ?? [];
-          list.push(trig);
+          list.unshift(trig);
           this.tableTriggers.set(tk, list);
           break;
         }
@@ -137,8 +139,13 @@ export class Schema {
     merge(s.tableIndexes, main.tableIndexes, temp.tableIndexes);
     merge(s.virtualTables, main.virtualTables, temp.virtualTables);
     for (const [k, v] of main.tableTriggers) s.tableTriggers.set(k, v);
-    // temp triggers may sit on main tables: both lists apply (temp triggers fire first)
-    for (const [k, v] of temp.tableTriggers) s.tableTriggers.set(k, [...v, ...(s.tableTriggers.get(k) ?? [])]);
+    // temp triggers may sit on main tables: both lists apply, the temp ones first, and in the
+    // order they were created (sqlite3TriggerList prepends each while walking the temp trigger
+    // hash, which lists the newest first)
+    for (const [k, v] of temp.tableTriggers) {
+      if (temp.tables.has(k)) s.tableTriggers.set(k, v);
+      else s.tableTriggers.set(k, [...v.slice().reverse(), ...(s.tableTriggers.get(k) ?? [])]);
+    }
     for (const [k, v] of main.referencedBy) s.referencedBy.set(k, v);
     for (const [k, v] of temp.referencedBy) s.referencedBy.set(k, [...(s.referencedBy.get(k) ?? []), ...v]);
     return s;
@@ -237,4 +244,29 @@ export function buildIndex(stmt: CreateIndexStmt, table: TableSchema, sql: strin
     columns,
     sql,
   };
+}
+
+/**
+ * A table's indexes in SQLite's Table.pIndex order: the most recently created first
+ * (sqlite3CreateIndex prepends). A WITHOUT ROWID table's own PRIMARY KEY index was created when
+ * its PRIMARY KEY clause was parsed, between the UNIQUE autoindexes numbered before and after it
+ * (sqlite_autoindex_<table>_<n>).
+ */
+export function pIndexOrder(schema: Schema, table: TableSchema): IndexSchema[] {
+  const created = schema.indexesOf(table.name).slice();
+  if (table.withoutRowid) {
+    const pk = [...schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
+    if (pk) {
+      const n = autoindexNumber(pk.name);
+      let at = 0;
+      while (at < created.length && created[at].origin !== 'c' && autoindexNumber(created[at].name) < n) at++;
+      created.splice(at, 0, pk);
+    }
+  }
+  return created.reverse();
+}
+
+/** n of an automatic index name sqlite_autoindex_<table>_<n>. */
+function autoindexNumber(name: string): number {
+  return Number(name.slice(name.lastIndexOf('_') + 1));
 }

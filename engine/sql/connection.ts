@@ -12,6 +12,37 @@
  * Every write statement runs under a statement savepoint: an error undoes the statement only
  * (ABORT), keeps the transaction open, and in autocommit mode rolls back everything.
  * Readers in other connections never see uncommitted pages (storage copy-on-write).
+ *
+ * MVCC, increment 1 (docs/internals/mvcc.md): when history is on, the write transaction carries
+ * a change capture from ensureWriteTxn() on; commitNow() stamps it (txn, ts) and writes the
+ * history in the same storage transaction (time-travel/commit.ts). A db.asOf() connection is a
+ * read-only Connection sharing the Engine with `fixedPoint` set: it reads every application
+ * table as of that point.
+ *
+ * MVCC, increment 2 (docs/internals/mvcc.md "Connections"): while several connections share the
+ * Engine, a read transaction reads from a snapshot (ReadSnapshot: "current state minus changes
+ * after S" from the Engine's VersionLog). A read transaction is an explicit transaction from its
+ * first read, or an open iterate() (holdRead/releaseRead), until it ends:
+ *
+ *   NO READ ──first read in BEGIN / iterate() opens──▶ READING(S) ──COMMIT/ROLLBACK, last iterator done──▶ NO READ
+ *                                                      │ first write: S stale (another connection committed
+ *                                                      │ after S) → SQLITE_BUSY_SNAPSHOT; else WRITING (wtx)
+ *
+ * MVCC step B (PRAGMA helios_concurrent_writes, docs/internals/mvcc.md): with it on and several
+ * connections, an explicit transaction's first read or write opens a *concurrent* storage write
+ * transaction (private pages over the committed state at S, plus a ReadSnapshot registering S
+ * so other committers log their changes); `concurrentTxn` is then true. COMMIT publishes the
+ * pages when nothing committed since S, else validates and replays (prepareConcurrentCommit):
+ *
+ *   EXPLICIT ──first read/write──▶ CONCURRENT(S) ──COMMIT──▶ nothing written ─────────────▶ AUTOCOMMIT (no stamp)
+ *                                                   ├── no commit since S ──publish pages──▶ AUTOCOMMIT
+ *                                                   ├── validate fails ─▶ rollback, SQLITE_BUSY_SNAPSHOT
+ *                                                   └── validate ok ─▶ exclusive txn: replay write set ─▶ stamp, publish
+ *
+ * With one connection there is nothing to snapshot: a read transaction reads the latest state
+ * directly and counts in `engine.rawReaders`; another connection opened meanwhile cannot commit
+ * (SQLITE_BUSY) until it ends, so the reader never sees a change it should not.
+ * Autocommit get/all/run read the latest state: nothing can commit while they run.
  */
 import { sqliteError, SqliteError } from '../common/errors.js';
 import type { SqlValue } from '../common/value.js';
@@ -35,6 +66,21 @@ import type {
 } from './session-api.js';
 import { PreparedStatement } from './prepared.js';
 import { collationFor } from './collations.js';
+import type { ChangeCapture } from '../mvcc/capture.js';
+import { ConnectionTimeTravel, registerCompileConnection } from './time-travel/as-of.js';
+import { attachCapture, recordCommit } from './time-travel/commit.js';
+import { timeTravelFunctions } from './time-travel/functions.js';
+import { historyRoots } from './time-travel/tracked.js';
+import { txnAt } from '../mvcc/history.js';
+import type { AsOfPoint } from './session-api.js';
+import { ReadSnapshot } from '../mvcc/read-snapshot.js';
+import type { LoggedCommit } from '../mvcc/version-log.js';
+import { logChanges } from '../mvcc/capture.js';
+import { redefinedRoots, snapshotTrees } from './time-travel/tracked.js';
+import { applyWriteSet, collectWriteSet, validateWriteSet } from '../mvcc/concurrent-commit.js';
+import { concurrentSchemaInfo } from './time-travel/concurrent.js';
+
+const NO_ROOTS: ReadonlySet<number> = new Set();
 
 export interface SavepointEntry {
   readonly name: string;
@@ -89,19 +135,53 @@ export class Connection implements Session, ExecHost {
   readonly fctx: FunctionContext;
   private readonly parseCache = new Map<string, { stmt: Statement | null; end: number }>();
 
-  constructor(filename: string, options: SessionOptions & { image?: Uint8Array }) {
-    this.engine = Engine.open(filename, { readonly: options.readonly, fileMustExist: options.fileMustExist, image: options.image });
+  /** Time travel: live AS OF references of this connection's plans, and the routing view. */
+  readonly tt = new ConnectionTimeTravel();
+  /** For a db.asOf() connection: the point (commit ts, µs) every table is read at; else null. */
+  readonly fixedPoint: number | null;
+  /** For a db.asOf() connection: the last transaction at or before fixedPoint. */
+  private readonly fixedTxn: number;
+  /** History capture of the open write transaction (null when history is off). */
+  private capture: ChangeCapture | null = null;
+  /** Set by PRAGMA helios_retention: reload the MVCC settings after this transaction commits. */
+  mvccReload = false;
+
+  /** The read transaction's snapshot (several connections), or null. */
+  private snapshot: ReadSnapshot | null = null;
+  /** The committed schema at the snapshot. */
+  private snapshotSchema: Schema | null = null;
+  /** The transaction number at the snapshot (helios_txn()). */
+  private snapshotTxn = 0;
+  /** The snapshot may still write while no other connection committed after this ts (its own commits advance it). */
+  private snapshotSafeUntil = 0;
+  /** A read transaction reading the latest state directly (counted in engine.rawReaders). */
+  private rawRead = false;
+  /** Open iterators holding the read transaction. */
+  private readHolds = 0;
+  /** Whether `wtx` is a concurrent storage transaction (PRAGMA helios_concurrent_writes, MVCC step B). */
+  private concurrentTxn = false;
+  /** user_version and application_id when the concurrent transaction began (replayed when changed). */
+  private baseUserVersion = 0;
+  private baseApplicationId = 0;
+
+  constructor(filename: string, options: SessionOptions & { image?: Uint8Array; shared?: Engine; fixedPoint?: { ts: number; txn: number } }) {
+    this.engine = options.shared
+      ? options.shared.retain()
+      : Engine.open(filename, { readonly: options.readonly, fileMustExist: options.fileMustExist, image: options.image });
+    this.fixedPoint = options.fixedPoint?.ts ?? null;
+    this.fixedTxn = options.fixedPoint?.txn ?? 0;
     this.readonly = options.readonly;
     this.memory = this.engine.memory;
     this.filename = this.memory ? '' : filename;
     this.pragmas.busyTimeout = options.timeout;
     const builtins = this.engine.functions;
     const udfs = this.udfs;
+    const tt = timeTravelFunctions(this);
     this.functions = {
-      scalar: (n, k) => udfs.scalar(n, k) ?? (udfs.aggregate(n, k) ? undefined : builtins.scalar(n, k)),
+      scalar: (n, k) => udfs.scalar(n, k) ?? (udfs.aggregate(n, k) ? undefined : (builtins.scalar(n, k) ?? tt.scalar(n, k))),
       aggregate: (n, k) => udfs.aggregate(n, k) ?? (udfs.scalar(n, k) ? undefined : builtins.aggregate(n, k)),
-      tableValued: (n) => udfs.tableValued(n) ?? builtins.tableValued(n),
-      known: (n) => udfs.known(n) || builtins.known(n),
+      tableValued: (n) => udfs.tableValued(n) ?? builtins.tableValued(n) ?? tt.tableValued(n),
+      known: (n) => udfs.known(n) || builtins.known(n) || tt.known(n),
       isUser: (n) => udfs.known(n) || udfs.tableValued(n) !== undefined,
       virtualTable: (table, module, args) => this.virtualTable(table, module, args),
       hasModule: (m) => this.modules.has(m.toLowerCase()),
@@ -114,10 +194,16 @@ export class Connection implements Session, ExecHost {
       totalChanges: () => self.totalChanges,
       caseSensitiveLike: () => self.pragmas.caseSensitiveLike,
     };
+    registerCompileConnection(this.functions, this);
+    if (this.fixedPoint === null) this.engine.sessions++;
     // Validate the file now: a corrupt header or schema fails at open, as in SQLite.
     try {
       this.schema();
+      const view = this.engine.storage.read();
+      this.engine.mvcc.load(view, this.engine.schemaOf(view));
+      if (this.fixedPoint !== null) this.engine.mvcc.pin(this.fixedPoint);
     } catch (e) {
+      if (this.fixedPoint === null) this.engine.sessions--;
       this.engine.release();
       this.open = false;
       throw e;
@@ -131,9 +217,19 @@ export class Connection implements Session, ExecHost {
   // ---- ExecHost ------------------------------------------------------------------------------
 
   view(): PageView {
-    if (this.wtx) return this.wtx;
-    const main = this.engine.storage.read();
-    return this.temp ? this.temp.view(main) : main;
+    let v: PageView;
+    if (this.wtx) v = this.wtx;
+    else if (this.explicit && this.snapshot === null && !this.rawRead && this.readHolds === 0 && this.canBeginConcurrent()) {
+      // MVCC step B: an explicit transaction's snapshot is its concurrent write transaction
+      v = this.ensureWriteTxn();
+    } else {
+      let main: PageView = this.engine.storage.read();
+      if (this.explicit && this.snapshot === null && !this.rawRead) this.beginRead();
+      if (this.snapshot !== null) main = this.snapshot.view(main);
+      v = this.temp ? this.temp.view(main) : main;
+    }
+    // plans with AS OF tables (or the filtered sqlite_schema) name routed roots (time-travel/routing.ts)
+    return this.tt.routing ? this.tt.wrap(v) : v;
   }
 
   writeView(): PageView {
@@ -144,8 +240,75 @@ export class Connection implements Session, ExecHost {
   schema(): Schema {
     if (this.txnSchema) return this.txnSchema;
     const w = this.wtx;
-    const main = this.engine.schemaOf(w instanceof DualTxn ? w.main : (w ?? this.engine.storage.read()));
+    const main =
+      w === null && this.snapshotSchema !== null ? this.snapshotSchema : this.engine.schemaOf(w instanceof DualTxn ? w.main : (w ?? this.engine.storage.read()));
     return this.temp ? this.temp.committedSchema(main) : main;
+  }
+
+  // ---- read transactions (MVCC increment 2) -----------------------------------------------------
+
+  /** Starts the read transaction: a snapshot when other connections share the engine. */
+  private beginRead(): void {
+    if (this.fixedPoint !== null) return;
+    const e = this.engine;
+    if (e.concurrent) {
+      this.takeSnapshot();
+    } else {
+      this.rawRead = true;
+      e.rawReaders++;
+    }
+  }
+
+  private takeSnapshot(): void {
+    const e = this.engine;
+    const schema = e.committed();
+    const mv = e.mvcc;
+    this.snapshot = new ReadSnapshot(e.versions, mv.lastTs, snapshotTrees(schema));
+    this.snapshotSchema = schema;
+    this.snapshotTxn = mv.lastTxn;
+    this.snapshotSafeUntil = mv.lastTs;
+  }
+
+  /**
+   * Whether an explicit transaction of this connection runs as a concurrent write transaction
+   * now (PRAGMA helios_concurrent_writes on, several connections, no TEMP database) and can
+   * start one without waiting (no exclusive writer, no unsnapshotted reader of another connection).
+   */
+  private canBeginConcurrent(): boolean {
+    const e = this.engine;
+    return (
+      e.concurrentWrites &&
+      e.concurrent &&
+      this.temp === null &&
+      this.fixedPoint === null &&
+      !this.readonly &&
+      !e.storage.writeTxnOpen &&
+      e.rawReaders <= (this.rawRead ? 1 : 0)
+    );
+  }
+
+  private endRead(): void {
+    if (this.snapshot !== null) {
+      this.snapshot.close();
+      this.snapshot = null;
+      if (this.snapshotSchema !== null && this.snapshotSchema !== this.engine.committed()) this.schemaGeneration++;
+      this.snapshotSchema = null;
+    }
+    if (this.rawRead) {
+      this.rawRead = false;
+      this.engine.rawReaders--;
+    }
+  }
+
+  /** An iterator opens: it reads one snapshot until releaseRead() (Session.holdRead). */
+  holdRead(): void {
+    if (this.readHolds++ === 0 && this.wtx === null && this.snapshot === null && !this.rawRead) this.beginRead();
+  }
+
+  /** An iterator finished. The read transaction ends with the last one, outside BEGIN ... COMMIT. */
+  releaseRead(): void {
+    if (this.readHolds === 0) return;
+    if (--this.readHolds === 0 && !this.explicit && this.wtx === null) this.endRead();
   }
 
   /** Called after DDL inside the write transaction. */
@@ -172,10 +335,31 @@ export class Connection implements Session, ExecHost {
   ensureWriteTxn(): WriteTxn {
     if (this.wtx) return this.wtx;
     if (this.readonly) throw sqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
-    const st = this.engine.storage;
-    if (st.writeTxnOpen) throw sqliteError('database is locked', 'SQLITE_BUSY');
-    this.wtx = this.temp ? this.temp.beginWrite(st.beginWrite()) : st.beginWrite();
-    this.engine.writer = this;
+    const e = this.engine;
+    const st = e.storage;
+    if (this.snapshot !== null && e.mvcc.lastTs > this.snapshotSafeUntil) {
+      // SQLite WAL: a read transaction cannot become a write transaction on an old snapshot
+      throw sqliteError(
+        'database is locked: another connection committed after this transaction read its snapshot, so it cannot write; roll back and retry the transaction',
+        'SQLITE_BUSY_SNAPSHOT',
+      );
+    }
+    if (st.writeTxnOpen || e.rawReaders > (this.rawRead ? 1 : 0)) throw sqliteError('database is locked', 'SQLITE_BUSY');
+    if (this.explicit && this.canBeginConcurrent()) {
+      // MVCC step B: a private write set over snapshot S, validated and published at COMMIT
+      if (this.snapshot === null) this.takeSnapshot();
+      const w = st.beginConcurrent();
+      this.wtx = w;
+      this.concurrentTxn = true;
+      this.baseUserVersion = w.header.userVersion;
+      this.baseApplicationId = w.header.applicationId;
+    } else {
+      this.wtx = this.temp ? this.temp.beginWrite(st.beginWrite()) : st.beginWrite();
+      e.writer = this;
+    }
+    // history capture starts before the first savepoint, so savepoint rollbacks truncate it;
+    // with several connections it also feeds the VersionLog of their snapshots
+    this.capture = attachCapture(e.mvcc, this.wtx, this.schema(), e.concurrent);
     this.baseToken = this.wtx.savepoint();
     for (const sp of this.savepoints) if (sp.token < 0) sp.token = this.baseToken;
     return this.wtx;
@@ -183,7 +367,17 @@ export class Connection implements Session, ExecHost {
 
   begin(mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE' | null): void {
     if (this.explicit) throw sqliteError('cannot start a transaction within a transaction');
-    if (mode === 'IMMEDIATE' || mode === 'EXCLUSIVE') this.ensureWriteTxn();
+    if (mode === 'IMMEDIATE' || mode === 'EXCLUSIVE') {
+      // with concurrent writes on, the snapshot (and concurrent write transaction) starts here
+      this.explicit = true;
+      try {
+        this.ensureWriteTxn();
+      } catch (e) {
+        this.explicit = false;
+        throw e;
+      }
+      return;
+    }
     this.explicit = true;
   }
 
@@ -197,15 +391,46 @@ export class Connection implements Session, ExecHost {
       if (this.deferredViolations > 0) {
         throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
       }
+      if (this.concurrentTxn) this.prepareConcurrentCommit();
+    }
+    if (this.wtx) {
       const w = this.wtx;
+      const mv = this.engine.mvcc;
+      const after = this.txnSchema;
+      const capture = this.capture;
+      this.capture = null;
+      // stamp (txn, ts) and write the history into the same storage transaction (time-travel/commit.ts)
+      let stamp: { txn: number; ts: number };
+      let logged: LoggedCommit | null = null;
+      try {
+        stamp = recordCommit(mv, w, capture, () => this.engine.committed(), after);
+        logged = this.logEntry(capture, stamp.ts, after);
+      } catch (e) {
+        this.capture = capture;
+        throw e;
+      }
       this.wtx = null;
+      this.concurrentTxn = false;
       this.engine.writer = null;
       const ddl = this.txnSchema !== null;
       this.txnSchema = null;
       try {
         w.commit();
+      } catch (e) {
+        mv.clock.lastTxn = stamp.txn - 1;
+        this.mvccReload = false;
+        throw e;
       } finally {
         if (ddl) this.engine.invalidateSchema();
+      }
+      if (logged !== null) this.engine.versions.append(logged);
+      if (this.snapshot !== null && mv.lastTs <= this.snapshotSafeUntil) this.snapshotSafeUntil = stamp.ts;
+      mv.lastTxn = stamp.txn;
+      mv.lastTs = stamp.ts;
+      if (this.mvccReload) {
+        this.mvccReload = false;
+        const view = this.engine.storage.read();
+        mv.load(view, this.engine.schemaOf(view), true);
       }
     }
     this.explicit = false;
@@ -213,6 +438,80 @@ export class Connection implements Session, ExecHost {
     this.deferredViolations = 0;
     // PRAGMA defer_foreign_keys switches off at each COMMIT and ROLLBACK
     this.pragmas.deferForeignKeys = false;
+    if (this.readHolds === 0) this.endRead();
+  }
+
+  /**
+   * MVCC step B, COMMIT of a concurrent write transaction (engine/mvcc/concurrent-commit.ts).
+   * Nothing committed since it began: its pages are published as they are (commitNow goes on).
+   * Otherwise its write set is validated against the commits after S and replayed into an
+   * exclusive transaction that replaces `wtx` (commitNow then stamps and publishes that one); a
+   * conflict rolls the transaction back and throws SQLITE_BUSY_SNAPSHOT. An exclusive writer
+   * still open (a connection with a TEMP database) makes COMMIT fail with SQLITE_BUSY, the
+   * transaction staying open.
+   */
+  private prepareConcurrentCommit(): void {
+    const e = this.engine;
+    const st = e.storage;
+    if (st.writeTxnOpen) throw sqliteError('database is locked', 'SQLITE_BUSY');
+    const w = this.wtx!;
+    const cap = this.capture;
+    const headerChanged = w.header.userVersion !== this.baseUserVersion || w.header.applicationId !== this.baseApplicationId;
+    if (cap !== null && cap.length === 0 && !cap.untracked && this.txnSchema === null && !headerChanged && !this.mvccReload) {
+      // nothing written (or all of it rolled back to a savepoint): no commit stamp, nothing to publish
+      this.wtx = null;
+      this.concurrentTxn = false;
+      this.capture = null;
+      w.rollback();
+      return;
+    }
+    if (!w.behind) return;
+    const ws = cap !== null && this.txnSchema === null ? collectWriteSet(cap, w) : null;
+    if (ws === null) this.concurrentConflict('it changed the schema (or a table created since it began) while another connection committed');
+    const info = concurrentSchemaInfo(this.schema());
+    const why = validateWriteSet(ws, e.versions, this.snapshot!.ts, info, this.pragmas.foreignKeys);
+    if (why !== null) this.concurrentConflict(`another connection committed a change to ${why} after it began`);
+    const userVersion = w.header.userVersion;
+    const applicationId = w.header.applicationId;
+    w.rollback();
+    this.concurrentTxn = false;
+    this.wtx = null;
+    this.capture = null;
+    const nw = st.beginWrite();
+    this.wtx = nw;
+    e.writer = this;
+    this.capture = attachCapture(e.mvcc, nw, e.committed(), true);
+    let clash: string | null;
+    try {
+      clash = applyWriteSet(ws, nw, info);
+      if (userVersion !== this.baseUserVersion) nw.header.userVersion = userVersion;
+      if (applicationId !== this.baseApplicationId) nw.header.applicationId = applicationId;
+    } catch (err) {
+      this.rollbackNow();
+      throw err;
+    }
+    if (clash !== null) this.concurrentConflict(`another connection committed a change to ${clash} after it began`);
+  }
+
+  private concurrentConflict(why: string): never {
+    this.rollbackNow();
+    throw sqliteError(
+      `database is locked: could not serialize this transaction: ${why}; the transaction was rolled back, retry it`,
+      'SQLITE_BUSY_SNAPSHOT',
+    );
+  }
+
+  /**
+   * What the VersionLog must learn about this commit, when other connections hold snapshots:
+   * every changed entry's previous version, and the trees DDL redefined. Without a capture
+   * (the transaction began while this was the only connection) the changes are unknown.
+   */
+  private logEntry(capture: ChangeCapture | null, ts: number, after: Schema | null): LoggedCommit | null {
+    const log = this.engine.versions;
+    if (!log.needed(this.snapshot !== null ? 1 : 0)) return null;
+    if (capture === null || capture.logTrees === null) return { ts, trees: new Map(), invalid: 'all' };
+    const invalid = after !== null ? redefinedRoots(this.engine.committed(), after) : NO_ROOTS;
+    return { ts, trees: logChanges(capture), invalid };
   }
 
   rollback(): void {
@@ -221,6 +520,9 @@ export class Connection implements Session, ExecHost {
   }
 
   rollbackNow(): void {
+    this.capture = null;
+    this.mvccReload = false;
+    this.concurrentTxn = false;
     if (this.wtx) {
       const w = this.wtx;
       this.wtx = null;
@@ -236,6 +538,7 @@ export class Connection implements Session, ExecHost {
     this.deferredViolations = 0;
     // PRAGMA defer_foreign_keys switches off at each COMMIT and ROLLBACK
     this.pragmas.deferForeignKeys = false;
+    if (this.readHolds === 0) this.endRead();
   }
 
   savepoint(name: string): void {
@@ -357,7 +660,11 @@ export class Connection implements Session, ExecHost {
   close(): void {
     if (!this.open) return;
     if (this.wtx) this.rollbackNow();
+    this.readHolds = 0;
+    this.endRead();
     this.open = false;
+    if (this.fixedPoint !== null) this.engine.mvcc.unpin(this.fixedPoint);
+    else this.engine.sessions--;
     this.temp?.close();
     this.temp = null;
     this.engine.release();
@@ -419,6 +726,35 @@ export class Connection implements Session, ExecHost {
   serialize(): Uint8Array {
     this.checkOpen();
     return this.engine.storage.serialize();
+  }
+
+  /** The point this connection reads: the last commit, or a db.asOf() connection's fixed point. */
+  readPoint(): { txn: number; ts: number } {
+    if (this.fixedPoint !== null) return { txn: this.fixedTxn, ts: this.fixedPoint };
+    if (this.snapshot !== null && (this.wtx === null || this.concurrentTxn)) return { txn: this.snapshotTxn, ts: this.snapshot.ts };
+    const mv = this.engine.mvcc;
+    return { txn: mv.lastTxn, ts: mv.lastTs };
+  }
+
+  /**
+   * A read-only connection to the same database fixed at `point` (db.asOf()): every application
+   * table reads as it was then. Throws SqliteError when the point is not readable.
+   */
+  asOf(point: AsOfPoint): Connection {
+    this.checkOpen();
+    const view = this.engine.storage.read();
+    const schema = this.engine.schemaOf(view);
+    const mv = this.engine.mvcc;
+    const ts = mv.resolve(view, schema, point.kind === 'transaction' ? 'Transaction' : 'Timestamp', point.value);
+    const roots = historyRoots(schema);
+    const txn = point.kind === 'transaction' ? Number(point.value) : roots ? txnAt(view, roots, ts) : 0;
+    return new Connection(this.filename, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: this.pragmas.busyTimeout,
+      shared: this.engine,
+      fixedPoint: { ts, txn },
+    });
   }
 
   collation(name: string | null) {

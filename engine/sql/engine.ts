@@ -9,7 +9,10 @@ import type { Schema } from '../catalog/schema.js';
 import { loadSchema } from '../catalog/schema-store.js';
 import { builtinRegistry } from './functions/builtins.js';
 import type { FunctionRegistry } from './functions/registry.js';
+import { MvccState } from './time-travel/state.js';
+import { VersionLog } from '../mvcc/version-log.js';
 import * as path from 'node:path';
+import { vectorEngineClosing } from '../vector/state.js'; // vector: close hook
 
 const engines = new Map<string, Engine>();
 
@@ -26,6 +29,26 @@ export class Engine {
   /** The connection holding the storage's write transaction, if any. */
   writer: object | null = null;
   readonly functions: FunctionRegistry = builtinRegistry();
+  /** Clock, retention and commit stamps of this database (time-travel/state.ts). */
+  readonly mvcc = new MvccState();
+  /** In-memory history serving the read snapshots of connections (mvcc/version-log.ts). */
+  readonly versions = new VersionLog();
+  /**
+   * Open read-write-capable connections (db.asOf() connections excluded). With more than one,
+   * reads are snapshot reads and write transactions capture their changes for the VersionLog.
+   */
+  sessions = 0;
+  /**
+   * Read transactions that began while this was the only connection and read the latest state
+   * directly (no snapshot): while any is open, other connections may not commit (SQLITE_BUSY).
+   */
+  rawReaders = 0;
+  /**
+   * PRAGMA helios_concurrent_writes (MVCC step B; not persisted, default off): explicit
+   * transactions of several connections write concurrently into private write sets, validated
+   * at COMMIT (first committer wins). Off: one writer at a time, others get SQLITE_BUSY.
+   */
+  concurrentWrites = false;
 
   private constructor(
     readonly storage: Storage,
@@ -60,9 +83,21 @@ export class Engine {
     return e;
   }
 
+  /** Whether several connections share this engine (snapshot reads are needed). */
+  get concurrent(): boolean {
+    return this.sessions > 1;
+  }
+
+  /** Another connection to this engine (db.asOf()); balanced by release(). */
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+
   release(): void {
     if (--this.refs > 0) return;
     if (this.key !== null) engines.delete(this.key);
+    vectorEngineClosing(this); // vector: persist HNSW indexes next to the database (engine/vector/state.ts)
     this.storage.close();
   }
 

@@ -88,6 +88,9 @@ export interface SessionOptions {
   readonly image?: Uint8Array;
 }
 
+/** A point in the database's history: a committed transaction number, or a timestamp (text or µs since 1970). */
+export type AsOfPoint = { readonly kind: 'transaction'; readonly value: number } | { readonly kind: 'timestamp'; readonly value: SqlValue };
+
 export interface Session {
   /**
    * Compiles the first statement of `sql` starting at character offset `start`. Returns the
@@ -113,4 +116,16 @@ export interface Session {
   serialize(): Uint8Array;
   /** The database file as SQLite would name it ('' for temporary/in-memory). */
   readonly filename: string;
+  /**
+   * heliosdb time travel: a read-only session on the same database fixed at `point`. Optional
+   * so that other Session implementations (test fakes) need not provide it.
+   */
+  asOf?(point: AsOfPoint): Session;
+  /**
+   * heliosdb MVCC: an `iterate()` cursor is about to open. Until the matching `releaseRead()` the
+   * connection's read transaction stays open, so the iterator reads one snapshot while other
+   * connections commit. Optional (test fakes need not provide them).
+   */
+  holdRead?(): void;
+  releaseRead?(): void;
 }

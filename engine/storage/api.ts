@@ -127,8 +127,27 @@ export interface PageView {
 
 export interface ReadView extends PageView {}
 
+/**
+ * Receives the row-level changes of a write transaction (the MVCC history capture, engine/mvcc).
+ * The storage layer calls it for trees it tracks, *before* the change is made, with the row's
+ * previous record exactly as stored (SQLite record bytes; null when the row did not exist).
+ * Rows of WITHOUT ROWID tables are entries of index B-trees: `key` is the entry being written or
+ * deleted. The byte arrays must not be modified. Savepoints of the transaction call `mark()` and
+ * rolling back to one calls `truncate(mark)`, so captured changes follow the transaction's state.
+ */
+export interface RowChangeSink {
+  /** Whether changes of the tree rooted at `root` are reported. */
+  tracks(root: number): boolean;
+  tableRow(root: number, rowid: Rowid, old: Uint8Array | null): void;
+  indexRow(root: number, key: readonly SqlValue[], old: Uint8Array | null): void;
+  mark(): number;
+  truncate(mark: number): void;
+}
+
 export interface WriteTxn extends PageView {
   readonly header: HeaderFields;
+  /** Row change capture (null/absent = none). Set right after beginWrite(), before any savepoint. */
+  changeSink?: RowChangeSink | null;
   /** Allocates a new empty tree and returns its root page number (page 1 is sqlite_schema). */
   createTree(kind: 'table' | 'index'): number;
   /** Frees every page of the tree. (SQLite's root-page moving for auto_vacuum is not done.) */
@@ -143,6 +162,14 @@ export interface WriteTxn extends PageView {
   commit(): void;
   rollback(): void;
   readonly open: boolean;
+  /**
+   * Concurrent transactions (Storage.beginConcurrent) only: whether another transaction committed
+   * since this one began, so that `commit()` would fail with SQLITE_BUSY_SNAPSHOT (its row
+   * changes must be replayed in an exclusive transaction instead). Absent/false otherwise.
+   */
+  readonly behind?: boolean;
+  /** Concurrent transactions only: the KeyInfo of every index opened on this transaction, by root. */
+  readonly keyInfos?: ReadonlyMap<number, KeyInfo> | null;
 }
 
 export type SynchronousLevel = 0 | 1 | 2 | 3; // OFF, NORMAL, FULL, EXTRA
@@ -163,6 +190,13 @@ export interface Storage {
   /** Throws SQLITE_BUSY if another WriteTxn is open, SQLITE_READONLY on a read-only storage. */
   beginWrite(): WriteTxn;
   readonly writeTxnOpen: boolean;
+  /**
+   * MVCC step B: a write transaction that takes no write lock. Any number may be open at once
+   * (SQLITE_BUSY while the exclusive WriteTxn is open). It reads the committed state as of its
+   * start plus its own changes, whatever commits meanwhile; it can publish its pages only while
+   * nothing else committed since it began (`behind`).
+   */
+  beginConcurrent(): WriteTxn;
   synchronous: SynchronousLevel;
   /** PRAGMA cache_size semantics: positive = pages, negative = KiB. */
   cacheSize: number;

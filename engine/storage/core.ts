@@ -423,6 +423,51 @@ export class StorageCore {
     return t;
   }
 
+  /** Open concurrent transactions (MVCC step B; txn.ts invariant 4). */
+  readonly concurrentTxns = new Set<WriteTxnImpl>();
+  /** Per-table rowid high-water marks shared by the concurrent transactions (cleared when none is open). */
+  readonly rowidHwm = new Map<number, number | bigint>();
+
+  /**
+   * A write transaction that takes no write lock (MVCC step B): any number may be open beside
+   * each other (not beside the exclusive writer). It reads the committed state as of now plus
+   * its own pages, whatever commits later (txn.ts invariant 4); `commit()` publishes only while
+   * nothing committed since it began (else SQLITE_BUSY_SNAPSHOT; the caller replays instead).
+   */
+  beginConcurrent(): WriteTxnImpl {
+    this.checkOpen();
+    if (this.writeRefusal) throw new SqliteError(this.writeRefusal, 'SQLITE_READONLY');
+    if (this.readonlyFile) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
+    if (this.writeTxn) throw new SqliteError('database is locked', 'SQLITE_BUSY');
+    const t = new WriteTxnImpl(this);
+    t.frozen = new Map();
+    t.keyInfos = new Map();
+    t.rowidHwm = this.rowidHwm;
+    t.baseGen = this.commitGen.v;
+    t.basePageCount = this.header.pageCount;
+    this.concurrentTxns.add(t);
+    return t;
+  }
+
+  /** Before `t` publishes: every other concurrent transaction keeps the images it replaces (txn.ts invariant 4). */
+  private freezeFor(t: WriteTxnImpl): void {
+    for (const c of this.concurrentTxns) {
+      if (c === t || !c.open) continue;
+      const f = c.frozen!;
+      const keep = (pgno: number): void => {
+        if (pgno > c.basePageCount || f.has(pgno)) return;
+        let p = this.cache.get(pgno);
+        if (p === undefined) {
+          p = new RawPage(pgno, this.readPageBytes(pgno));
+          p.durable = true;
+        }
+        f.set(pgno, p);
+      };
+      for (const [pgno] of t.dirty) keep(pgno);
+      for (const pgno of t.freedLeaves) keep(pgno);
+    }
+  }
+
   /** A dirty-page table for a new write transaction: reused, so its slot array is not regrown. */
   private spareDirty: PageCache | null = null;
   takeDirtyTable(): PageCache {
@@ -438,14 +483,26 @@ export class StorageCore {
   endTxn(t: WriteTxnImpl): void {
     t.close();
     if (this.writeTxn === t) this.writeTxn = null;
+    if (t.frozen !== null) {
+      t.frozen = null;
+      this.concurrentTxns.delete(t);
+      if (this.concurrentTxns.size === 0) this.rowidHwm.clear();
+    }
   }
 
   commitTxn(t: WriteTxnImpl): void {
+    if (t.frozen !== null && (this.commitGen.v !== t.baseGen || this.writeTxn !== null)) {
+      // invariant 4: its pages derive from an older state; the layer above must replay instead
+      this.endTxn(t);
+      throw new SqliteError('database is locked: another connection committed first; retry the transaction', 'SQLITE_BUSY_SNAPSHOT');
+    }
     const h = t.header;
     if (t.dirty.size === 0 && this.unlogged.size === 0 && sameHeader(h, this.header)) {
       this.endTxn(t);
       return;
     }
+    // before the log append: a page not cached must still be read at its committed image
+    if (this.concurrentTxns.size !== 0) this.freezeFor(t);
     const nh = h.clone();
     nh.changeCounter = (this.header.changeCounter + 1) >>> 0;
     nh.versionValidFor = nh.changeCounter;

@@ -15,9 +15,9 @@ import { IndexCursorImpl } from './index-cursor.js';
 import { compareKeys } from './keycompare.js';
 import { cellRecord, freeOverflow, writeOverflow } from './overflow.js';
 import { BtPage, PT_INDEX_INTERIOR, PT_INDEX_LEAF } from './page.js';
-import { encodeRecordShared, recordSize, sharedOffset } from './record.js';
+import { encodeRecord, encodeRecordShared, recordSize, sharedOffset } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
-import { clearTree } from './table-tree.js';
+import { cellPayload, clearTree } from './table-tree.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 
 export function checkIndexPage(p: BtPage): void {
@@ -102,6 +102,8 @@ export class IndexTreeImpl implements IndexTree {
     const idxs: number[] = [];
     const { pos, exact, rightmost } = this.find(w, key, pgnos, idxs);
     const depth = pgnos.length - 1;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) sink.indexRow(this.root, key, exact ? cellPayload(w, w.page(pgnos[depth]), pos) : null);
     const p = w.cellWritable(pgnos[depth]);
     const nLoc = w.geom.localSize(nPay, false);
     w.noteCell(exact ? U_CELL_REPLACED : U_CELL_INSERTED, p, pos);
@@ -136,6 +138,8 @@ export class IndexTreeImpl implements IndexTree {
     const idxs: number[] = [];
     const { pos, exact } = this.find(w, key, pgnos, idxs);
     if (!exact) return false;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) sink.indexRow(this.root, key, cellPayload(w, w.page(pgnos[pgnos.length - 1]), pos));
     let depth = pgnos.length - 1;
     const leafHit = w.page(pgnos[depth]).leaf;
     const p = leafHit ? w.cellWritable(pgnos[depth]) : w.writable(pgnos[depth]);
@@ -170,6 +174,12 @@ export class IndexTreeImpl implements IndexTree {
   }
 
   clear(): void {
-    clearTree(this.writer(), this.root, PT_INDEX_LEAF);
+    const w = this.writer();
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) {
+      const c = this.cursor();
+      for (let ok = c.first(); ok; ok = c.next()) sink.indexRow(this.root, c.key(), encodeRecord(c.key(), w.fmt4));
+    }
+    clearTree(w, this.root, PT_INDEX_LEAF);
   }
 }

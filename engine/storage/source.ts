@@ -5,6 +5,7 @@
  * frees pages. `genBox.v` changes whenever what the source shows may have changed; cursors
  * compare it to re-seek.
  */
+import type { RowChangeSink } from './api.js';
 import type { BtPage, Geometry, RawPage } from './page.js';
 import type { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 
@@ -23,6 +24,10 @@ export interface PageSource {
 }
 
 export interface PageWriter extends PageSource {
+  /** The transaction's row change capture, if any (api.ts RowChangeSink). */
+  readonly changeSink: RowChangeSink | null;
+  /** Concurrent transactions (txn.ts invariant 4): shared per-table rowid high-water marks; else null/absent. */
+  readonly rowidHwm?: Map<number, number | bigint> | null;
   /** A private copy of the page, changed wholesale (the undo log keeps its previous state). */
   writable(pgno: number): BtPage;
   /** A private copy of a leaf for one cell-level change, logged first with `noteCell`. */

@@ -37,6 +37,11 @@ export class StorageHandle implements Storage {
     if (this.ro) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
     return core.beginWrite();
   }
+  beginConcurrent(): WriteTxn {
+    const core = this.live();
+    if (this.ro) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
+    return core.beginConcurrent();
+  }
   get writeTxnOpen(): boolean {
     return this.core.writeTxn !== null;
   }

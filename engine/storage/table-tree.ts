@@ -8,9 +8,9 @@ import { integerFromBigInt, type SqlValue } from '../common/value.js';
 import type { Rowid, TableCursor, TableTree } from './api.js';
 import { balance } from './balance.js';
 import { corrupt } from './errors.js';
-import { cellRecord, freeOverflow, writeOverflow } from './overflow.js';
+import { assemblePayload, cellRecord, freeOverflow, writeOverflow } from './overflow.js';
 import { BtPage, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
-import { encodeRecordShared, recordSize, sharedOffset } from './record.js';
+import { encodeRecord, encodeRecordShared, recordSize, sharedOffset } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
@@ -24,6 +24,16 @@ export function canonicalRowid(r: Rowid): Rowid {
   }
   if (!Number.isSafeInteger(r)) throw new SqliteError('datatype mismatch', 'SQLITE_MISMATCH');
   return r;
+}
+
+/**
+ * The record bytes of cell i exactly as stored (for the change capture, api.ts RowChangeSink):
+ * a view of the cell's immutable bytes when the payload is local, else a copy assembled from
+ * the overflow chain.
+ */
+export function cellPayload(src: PageSource, p: BtPage, i: number): Uint8Array {
+  if (p.ovfl[i] === 0) return p.bufs[i].subarray(p.offs[i], p.offs[i] + p.nPay[i]);
+  return assemblePayload(src, p, i);
 }
 
 /** Index of the first key >= rowid in keys[0, n). */
@@ -82,7 +92,14 @@ export class TableTreeImpl implements TableTree {
       if (++depth > MAX_DEPTH) throw corrupt('tree too deep');
     }
     checkTablePage(p);
-    return p.n === 0 ? 0 : p.keys[p.n - 1];
+    const max = p.n === 0 ? 0 : p.keys[p.n - 1];
+    const hwm = src.writer?.rowidHwm;
+    if (hwm) {
+      // concurrent transactions allocate above every rowid any of them took (txn.ts invariant 4)
+      const h = hwm.get(this.root);
+      if (h !== undefined && h > max) return h;
+    }
+    return max;
   }
 
   count(): number {
@@ -116,6 +133,11 @@ export class TableTreeImpl implements TableTree {
     const buf = encodeRecordShared(record, w.fmt4);
     const off = sharedOffset.n;
     const nPay = recordSize();
+    const hwm = w.rowidHwm;
+    if (hwm) {
+      const h = hwm.get(this.root);
+      if (h === undefined || rowid > h) hwm.set(this.root, rowid);
+    }
     this.insertPayload(w, rowid, buf, off, nPay);
   }
 
@@ -137,6 +159,8 @@ export class TableTreeImpl implements TableTree {
     const n0 = p.n;
     const pos = n0 === 0 || p.keys[n0 - 1] < rowid ? n0 : lowerBound(p.keys, n0, rowid);
     const exact = pos < n0 && p.keys[pos] === rowid;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) sink.tableRow(this.root, rowid, exact ? cellPayload(w, p, pos) : null);
     const leaf = w.cellWritable(p.pgno);
     pgnos[depth] = leaf.pgno;
     idxs[depth] = pos;
@@ -195,6 +219,8 @@ export class TableTreeImpl implements TableTree {
     if (p.type !== PT_TABLE_LEAF) throw corrupt(`page ${p.pgno}: not a table b-tree page`);
     const pos = lowerBound(p.keys, p.n, rowid);
     if (pos >= p.n || p.keys[pos] !== rowid) return false;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) sink.tableRow(this.root, rowid, cellPayload(w, p, pos));
     const leaf = w.cellWritable(p.pgno);
     w.noteCell(U_CELL_REMOVED, leaf, pos);
     freeOverflow(w, leaf, pos);
@@ -207,6 +233,11 @@ export class TableTreeImpl implements TableTree {
 
   clear(): void {
     const w = this.writer();
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) {
+      const c = this.cursor();
+      for (let ok = c.first(); ok; ok = c.next()) sink.tableRow(this.root, c.rowid(), encodeRecord(c.record(), w.fmt4));
+    }
     clearTree(w, this.root, PT_TABLE_LEAF);
   }
 }

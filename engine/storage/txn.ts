@@ -20,9 +20,16 @@
  *  3. Free pages follow SQLite's freelist format: trunk pages [u32 next trunk][u32 leaf count]
  *     [u32 leaf page numbers...]; at most usable/4 - 8 leaves per trunk (SQLite's limit).
  *     Freed leaf pages are not rewritten (their old content is garbage).
+ *  4. Concurrent transactions (core.beginConcurrent, MVCC step B) take no write lock. Before any
+ *     commit publishes, the core stores in every other open concurrent transaction's `frozen`
+ *     map the committed image of each page the commit replaces or frees (unless one is there
+ *     already), so such a transaction reads exactly the committed state it began from plus its
+ *     own pages, whatever commits since. It may publish its pages only while nothing committed
+ *     since it began (`behind` false); otherwise the layer above replays its row changes in an
+ *     exclusive transaction (engine/mvcc/concurrent-commit.ts).
  */
 import { SqliteError } from '../common/errors.js';
-import type { IndexTree, KeyInfo, TableTree, WriteTxn } from './api.js';
+import type { IndexTree, KeyInfo, RowChangeSink, TableTree, WriteTxn } from './api.js';
 import type { StorageCore } from './core.js';
 import { corrupt } from './errors.js';
 import { DbHeader } from './header.js';
@@ -42,6 +49,8 @@ interface Savepoint {
   epoch: number;
   /** Header as of the savepoint. */
   header: DbHeader;
+  /** The change sink's mark when taken (api.ts RowChangeSink). */
+  sinkMark: number;
 }
 
 /** The dirty set of every ended transaction (never written: ended transactions change nothing). */
@@ -71,6 +80,24 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   private epoch = 0;
   readonly undo = new UndoLog();
   open = true;
+  changeSink: RowChangeSink | null = null;
+  /**
+   * Concurrent transactions only (MVCC step B, core.beginConcurrent): the committed image, as of
+   * this transaction's start, of every page another transaction's commit replaced since then
+   * (invariant 4). null for the exclusive writer.
+   */
+  frozen: Map<number, Page> | null = null;
+  /** Concurrent transactions: the core's commit generation when this transaction began. */
+  baseGen = 0;
+  /** Concurrent transactions: page count of the committed state this transaction began from. */
+  basePageCount = 0;
+  /** Concurrent transactions: KeyInfo of every index opened (replay at commit reopens them). */
+  keyInfos: Map<number, KeyInfo> | null = null;
+  /**
+   * Concurrent transactions: the per-table rowid high-water marks shared by every concurrent
+   * transaction of the core, so automatic rowids never collide (table-tree.ts maxRowid/insert).
+   */
+  rowidHwm: Map<number, number | bigint> | null = null;
 
   constructor(readonly core: StorageCore) {
     this.dirty = core.takeDirtyTable();
@@ -98,6 +125,15 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
       throw corrupt(`page ${pgno}: expected a b-tree page`);
     }
     if (pgno > this.header.pageCount || pgno < 1) throw corrupt(`page ${pgno} out of range`);
+    if (this.frozen !== null) {
+      const f = this.frozen.get(pgno);
+      if (f !== undefined) {
+        if (f.kind === 0) return f;
+        const p = decodePage(f.bytes, pgno, this.geom, this.basePageCount);
+        this.frozen.set(pgno, p);
+        return p;
+      }
+    }
     return this.core.btPage(pgno);
   }
 
@@ -105,7 +141,16 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     const d = this.dirty.get(pgno);
     if (d !== undefined) return d.kind === 1 ? d.bytes : encodePage(d, this.geom, undefined, false);
     if (pgno > this.header.pageCount || pgno < 1) throw corrupt(`page ${pgno} out of range`);
+    if (this.frozen !== null) {
+      const f = this.frozen.get(pgno);
+      if (f !== undefined) return f.kind === 1 ? f.bytes : encodePage(f, this.geom, undefined, false);
+    }
     return this.core.rawBytes(pgno);
+  }
+
+  /** Concurrent transactions: whether another transaction committed since this one began. */
+  get behind(): boolean {
+    return this.frozen !== null && this.core.commitGen.v !== this.baseGen;
   }
 
   /**
@@ -277,6 +322,7 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   }
 
   openIndex(root: number, keyInfo: KeyInfo): IndexTree {
+    if (this.keyInfos !== null) this.keyInfos.set(root, keyInfo);
     return new IndexTreeImpl(this, root, keyInfo);
   }
 
@@ -300,8 +346,9 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     this.check();
     const k = this.spCount++;
     let sp = this.sps[k];
-    if (sp === undefined) this.sps[k] = sp = { mark: 0, epoch: 0, header: new DbHeader() };
+    if (sp === undefined) this.sps[k] = sp = { mark: 0, epoch: 0, header: new DbHeader(), sinkMark: 0 };
     sp.mark = this.undo.length;
+    sp.sinkMark = this.changeSink !== null ? this.changeSink.mark() : 0;
     sp.epoch = this.epoch = nextEpoch();
     sp.header.copyFrom(this.header);
     return this.spCount;
@@ -313,6 +360,7 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     const sp = this.sps[token - 1];
     this.undo.rollbackTo(sp.mark, this);
     this.header.copyFrom(sp.header);
+    if (this.changeSink !== null) this.changeSink.truncate(sp.sinkMark);
     this.spCount = token;
     sp.epoch = this.epoch = nextEpoch();
     this.genBox.v++;

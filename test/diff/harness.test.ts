@@ -162,6 +162,46 @@ describe('deliberately wrong engines are caught', () => {
     });
   }
 
+  describe('known SQLite bugs are intended divergences only when SQLite confirms them', () => {
+    // SQLite 3.53: NOT IN over an index on c1 DESC misses the NULL (it sorts last there).
+    const setup = ['CREATE TABLE t1 (c1)', 'CREATE INDEX i1 ON t1 (c1 DESC)', 'INSERT INTO t1 VALUES (1), (NULL)'];
+    const sql = 'SELECT 5 NOT IN (SELECT c1 FROM t1) AS r';
+    const answering = (v: unknown) => fakeEngine('not-in', { rows: (q, rows) => (q === sql ? [[v]] : rows) });
+    it('the SQL-correct answer (NULL) is intended', () => {
+      const c = compare(answering(null), setup, sql);
+      expect(c.status, formatComparison(c)).toBe('intended');
+      expect(c.reason).toMatch(/known SQLite bug/);
+    });
+    it('any other answer is still a mismatch', () => {
+      const c = compare(answering(0n), setup, sql);
+      expect(c.status, formatComparison(c)).toBe('mismatch');
+    });
+    it('also for DML (changes compared; last_insert_rowid of the original connection)', () => {
+      const del = 'DELETE FROM t1 WHERE 5 NOT IN (SELECT c1 FROM t1)';
+      const fake = (n: number) => fakeEngine('not-in-dml', { run: (q, r) => (q === del ? { ...r, changes: n } : r) });
+      expect(compare(fake(0), setup, del).status).toBe('intended');
+      expect(compare(fake(1), setup, del).status).toBe('mismatch');
+    });
+    it('the check leaves SQLite unchanged', () => {
+      const h = new DiffHarness(answering(null));
+      try {
+        for (const s of setup) h.exec(s);
+        expect(h.exec(sql).status).toBe('intended');
+        expect(h.oracle.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'i1'").raw(true).all()).toEqual([[1]]);
+      } finally {
+        h.close();
+      }
+    });
+  });
+
+  it('LIKE on an INTEGER PRIMARY KEY in a LEFT JOIN: the outer rows are intended, other answers are not', () => {
+    const setup = ['CREATE TABLE t0 (id INTEGER PRIMARY KEY, c0)', 'CREATE TABLE t1 (c1)', 'INSERT INTO t0 VALUES (1, 2)', 'INSERT INTO t1 VALUES (5), (6)'];
+    const sql = "SELECT * FROM t1 LEFT JOIN t0 ON t0.id LIKE 'a%'";
+    const answering = (rows: unknown[][]) => fakeEngine('like', { rows: (q, r) => (q === sql ? rows : r) });
+    expect(compare(answering([[5n, null, null], [6n, null, null]]), setup, sql).status).toBe('intended');
+    expect(compare(answering([[5n, null, null]]), setup, sql).status).toBe('mismatch');
+  });
+
   it('a reordered multiset is not a divergence', () => {
     expect(compare(fakeEngine('reversed', { rows: (_s, rows) => rows.slice().reverse() }), SETUP, 'SELECT a FROM t').status).toBe('match');
   });

@@ -3,12 +3,19 @@
  * runs on our engine and on real SQLite (better-sqlite3), and every outcome (rows with exact
  * types, -0.0 included; run results; error code and message) must be equal.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import BS3 from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Database } from '../../engine/api/index.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'helios-dml-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Stmt {
   reader: boolean;
+  columns(): { name: string }[];
   raw(on: boolean): Stmt;
   safeIntegers(on: boolean): Stmt;
   all(): unknown[];
@@ -175,5 +182,81 @@ describe('ANALYZE', () => {
   it('keeps an estimate of 1 when rows per key are between 1.0 and 1.1', () => {
     const rows = Array.from({ length: 30 }, (_, i) => `(${i === 29 ? 0 : i})`).join(', ');
     sameAsSqlite(['CREATE TABLE t (a)', 'CREATE INDEX ta ON t (a)', `INSERT INTO t VALUES ${rows}`, 'ANALYZE', 'SELECT * FROM sqlite_stat1']);
+  });
+
+});
+
+describe('schema statements found by the generator', () => {
+  it('ALTER TABLE ADD COLUMN is a reader exactly when SQLite re-verifies the table', () => {
+    const cases: [string, string][] = [
+      ['CREATE TABLE t (a CHECK (a > 0))', 'ALTER TABLE t ADD COLUMN b'],
+      ['CREATE TABLE t (a, CHECK (a > 0))', 'ALTER TABLE t ADD COLUMN b NUMERIC DEFAULT -0.0'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b CHECK (b > 0)'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b CONSTRAINT x CHECK (b > 0)'],
+      ['CREATE TABLE t (a INT) STRICT', 'ALTER TABLE t ADD COLUMN b INT'],
+      ['CREATE TABLE t (a INT PRIMARY KEY, b INT) WITHOUT ROWID, STRICT', 'ALTER TABLE t ADD COLUMN c TEXT'],
+      ['CREATE TEMP TABLE t (a INT) STRICT', 'ALTER TABLE t ADD COLUMN b ANY'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b AS (a + 1) NOT NULL'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b NOT NULL GENERATED ALWAYS AS (a) VIRTUAL'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b AS (a + 1)'],
+      ['CREATE TABLE t (a)', 'ALTER TABLE t ADD COLUMN b NOT NULL DEFAULT 1'],
+      ['CREATE TABLE t (a, b AS (a) NOT NULL, CHECK (a > 0))', 'ALTER TABLE t ADD COLUMN c DEFAULT 2'],
+      ['CREATE TABLE t (a PRIMARY KEY) WITHOUT ROWID', 'ALTER TABLE t ADD COLUMN b REFERENCES t(a)'],
+    ];
+    let readers = 0;
+    for (const [create, alter] of cases) {
+      const shape = (db: Db): unknown => {
+        db.prepare(create).run();
+        db.prepare('INSERT INTO t (a) VALUES (1)').run();
+        const st = db.prepare(alter);
+        const out = { reader: st.reader, columns: st.reader ? st.columns().map((c) => c.name) : [], rows: st.reader ? st.all() : st.run().changes };
+        return show(out);
+      };
+      const a = new Database(':memory:') as unknown as Db;
+      const b = new BS3(':memory:') as unknown as Db;
+      try {
+        const theirs = shape(b);
+        expect(shape(a), `${create}; ${alter}`).toEqual(theirs);
+        if ((theirs as string).includes('"reader":true')) readers++;
+      } finally {
+        a.close();
+        b.close();
+      }
+    }
+    expect(readers).toBe(7);
+  });
+
+  it('opens a file whose automatic indexes SQLite numbered (merged UNIQUE and PRIMARY KEY constraints)', () => {
+    const file = path.join(dir, 'autoindex.db');
+    const ddl = [
+      'CREATE TABLE a1 (c0 NUMERIC UNIQUE, c1, c3 UNIQUE, PRIMARY KEY (c0)) WITHOUT ROWID',
+      'CREATE TABLE a2 (c0 UNIQUE, c1 PRIMARY KEY, c2, UNIQUE (c1), UNIQUE (c2, c0))',
+      'CREATE TABLE a3 (id INTEGER PRIMARY KEY, a UNIQUE, b UNIQUE, UNIQUE (id)) WITHOUT ROWID',
+    ];
+    const s = new BS3(file);
+    for (const d of ddl) s.exec(d);
+    s.exec("INSERT INTO a1 VALUES (1, 'x', 1); INSERT INTO a2 VALUES (1, 1, 1); INSERT INTO a3 VALUES (1, 1, 1)");
+    s.close();
+    const script = [
+      ...['a1', 'a2', 'a3'].map((t) => `SELECT name, "unique", origin FROM pragma_index_list('${t}') ORDER BY name`),
+      "INSERT INTO a1 VALUES (2, 'y', 1)",
+      "INSERT INTO a1 VALUES (1, 'y', 2)",
+      'INSERT INTO a2 VALUES (2, 1, 5)',
+      'INSERT INTO a2 VALUES (2, 2, 1)',
+      'INSERT INTO a3 VALUES (1, 2, 2)',
+      'INSERT INTO a3 VALUES (2, 2, 1)',
+      'SELECT * FROM a1',
+      'PRAGMA integrity_check',
+    ];
+    const run = (db: Db) => {
+      try {
+        return outcomes(db, script);
+      } finally {
+        db.close();
+      }
+    };
+    const copy = path.join(dir, 'autoindex-copy.db');
+    fs.copyFileSync(file, copy);
+    expect(run(new Database(file) as unknown as Db)).toEqual(run(new BS3(copy) as unknown as Db));
   });
 });

@@ -11,5 +11,10 @@ describe('examples', () => {
     expect(out).toContain('inserted ids: [ 1, 2, 3 ]');
     expect(out).toContain("{ name: 'Linus', first_lang: 'fi' }");
     expect(out).toContain('constraint error: SQLITE_CONSTRAINT_UNIQUE - UNIQUE constraint failed: users.email');
+    // cosine distances of [1,0,0] to cats [0.9,0.1,0] and dogs [0.8,0.3,0.1], computed by hand
+    const cos = (v: number[]) => 1 - v[0] / Math.hypot(...v);
+    expect(out).toContain(`{ title: 'cats', distance: ${Math.round(cos([0.9, 0.1, 0]) * 1e4) / 1e4} }`);
+    expect(out).toContain(`{ title: 'dogs', distance: ${Math.round(cos([0.8, 0.3, 0.1]) * 1e4) / 1e4} }`);
+    expect(out).toMatch(/now: Countess \| as of txn \d+: Ada Lovelace/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Regressions of the query side, each checked against real SQLite: RIGHT/FULL JOIN USING
  * columns, ON terms below a FULL JOIN, aggregate bare-column rows, aggregate ORDER BY, UNION's
- * choice among equal rows, row-value IN / BETWEEN, -0.0, moving window frames, ordinals.
+ * choice among equal rows, row-value IN / BETWEEN, -0.0, moving window frames, ordinals, the
+ * query flattener (views, CTEs and FROM subqueries joining the enclosing loop).
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -298,6 +299,45 @@ describe('query side agrees with SQLite', () => {
         "SELECT count(*), a FROM (SELECT a, json(a) j FROM t) GROUP BY a",
         "SELECT a, (SELECT count(*) FROM t t2 WHERE t2.a = q.a) FROM (SELECT a, json(a) j FROM t) q",
         "SELECT a FROM (SELECT a, json(a) j, row_number() OVER () r FROM t)",
+      ],
+    );
+  });
+
+  it('flattens FROM subqueries, views and CTEs as SQLite does (query flattener)', () => {
+    agree(
+      [
+        'CREATE TABLE a (x, y)',
+        'CREATE TABLE b (x)',
+        "INSERT INTO a VALUES (1, 'p'), (2, 'q'), (3, 'r')",
+        'INSERT INTO b VALUES (2), (3)',
+        'CREATE VIEW v AS SELECT x, y FROM a WHERE x IN (SELECT x FROM b)',
+        'CREATE VIEW w AS SELECT a.x, b.x AS bx FROM a JOIN b ON b.x = a.x AND b.x IN (SELECT x FROM b WHERE x > 2)',
+        "CREATE TABLE j (id INTEGER PRIMARY KEY, doc TEXT, n INT)",
+        "INSERT INTO j VALUES (1, '{\"a\":1}', 1), (2, 'not json', -9223372036854775808)",
+      ],
+      [
+        // a view's body sees the schema, not the CTEs of the statement using it
+        'WITH b AS (SELECT 99 AS x) SELECT * FROM v',
+        'WITH b AS (SELECT 99 AS x) SELECT * FROM w',
+        'WITH b AS (SELECT 99 AS x) SELECT * FROM a LEFT JOIN v ON v.x = a.x',
+        // a flattened result column is evaluated at each use (random() twice)
+        'SELECT count(*) FROM (SELECT random() AS r FROM a) WHERE r = r',
+        // and only for the rows that reach it
+        "SELECT id FROM (SELECT id, doc ->> '$.a' AS a, abs(n) AS m FROM j) WHERE id = 1",
+        "SELECT q.a FROM j LEFT JOIN (SELECT id, doc ->> '$.a' AS a FROM j WHERE n > 0) AS q ON q.id = j.id",
+        'SELECT q.x FROM b LEFT JOIN (SELECT * FROM (SELECT x + 10 AS x FROM a)) AS q ON q.x = b.x + 10',
+        'SELECT q.x FROM b LEFT JOIN (SELECT x + 10 AS x FROM a, b AS bb WHERE bb.x = a.x) AS q ON q.x = b.x + 10',
+        'SELECT a.x, (SELECT q.x FROM (SELECT x FROM b WHERE b.x = a.x) AS q) FROM a',
+        'SELECT x, count(*) FROM (SELECT a.x FROM a, b) GROUP BY x',
+        // an unqualified rowid with two candidates, an ON clause naming a table to its right
+        'SELECT rowid FROM a, b',
+        'SELECT rowid FROM a, (SELECT * FROM b)',
+        'SELECT * FROM a LEFT JOIN b ON b.x = c.x JOIN b AS c',
+        // not flattened, the outer loop: a co-routine stops with the LIMIT
+        'WITH c AS (SELECT abs(n) AS y, id FROM j LIMIT 5) SELECT id FROM c LIMIT 1',
+        'SELECT id FROM (SELECT DISTINCT abs(n) AS y, id FROM j) LIMIT 1',
+        // not flattened, not the outer loop: materialized
+        'SELECT j.id FROM a, (SELECT DISTINCT abs(n) AS y, id FROM j) AS j LIMIT 1',
       ],
     );
   });

@@ -1,6 +1,11 @@
 /**
  * Access-path selection for one base table: rowid lookups and ranges, index equality prefixes
- * with an optional range on the next column, IN lists, index order for ORDER BY, or a full scan.
+ * with an optional range on the next column, IN lists and IN (SELECT ...), index order for
+ * ORDER BY / GROUP BY / DISTINCT, index-only (covering) reads, or a full scan.
+ *
+ * Candidates are costed in SQLite's units (where-cost.ts) and offered in SQLite's order (the
+ * table itself first, then indexes newest first; the first of equal costs wins), so that
+ * without ANALYZE statistics the choice, and the EXPLAIN QUERY PLAN text, match SQLite's.
  * Terms are usable by an index only under SQLite's affinity and collation rules
  * (sqlite3IndexAffinityOk, matching collation), so results never differ from a scan.
  */
@@ -8,29 +13,16 @@ import type { SqlValue } from '../../common/value.js';
 import type { IndexSchema, TableSchema } from '../../catalog/types.js';
 import type { KeyInfo } from '../../storage/api.js';
 import type { Expr } from '../ast.js';
-import { comparePrefix, IndexScanOp, RowidLookupOp, TableScanOp, type IndexRange } from '../exec/scan.js';
+import { comparePrefix, CountOnlyOp, IndexScanOp, RowidLookupOp, TableScanOp, type CoveringLayout, type IndexRange } from '../exec/scan.js';
 import type { Ev, Op } from '../exec/runtime.js';
-import { applyComparisonAffinity, comparisonAffinity, isNumericAffinity, type Affinity } from '../semantics/affinity.js';
 import type { CompileCtx } from './context.js';
-import { compileExpr, comparisonCollation } from './expr.js';
-import type { Compiled, Scope, ScopeSource } from './scope.js';
-import { sameExpr, sourceOfColumn } from './terms.js';
-import { canonicalCollation } from '../../catalog/build-table.js';
-
-type RangeOp = '<' | '<=' | '>' | '>=';
-
-/** A usable term on one column (or the rowid, column = -1) of the source. */
-interface ColumnTerm {
-  readonly termIndex: number;
-  readonly column: number;
-  readonly op: '=' | 'IN' | RangeOp;
-  /** The other side(s), compiled in the scope of already-bound sources. */
-  readonly values: Compiled[];
-  /** For IN (SELECT): yields the values. */
-  readonly valuesFn?: () => SqlValue[];
-  readonly collation: string;
-  readonly aff: Affinity | null;
-}
+import type { Scope, ScopeSource } from './scope.js';
+import { sameExpr } from './terms.js';
+import type { EqpNode } from './explain-plan.js';
+import { columnTerms, converter, type ColumnTerm } from './access-terms.js';
+import { neededColumns, neededKnown, onUncoveredRead } from './column-usage.js';
+import { defaultRowEst, estLog, indexRowWidth, logEstAdd, sortingCost, tableRowWidth, TABLE_ROWS, type LogEst } from './where-cost.js';
+import { asOfIndexes } from '../time-travel/as-of.js'; // heliosdb time travel (cxIndexes)
 
 export interface AccessChoice {
   readonly op: Op;
@@ -41,110 +33,44 @@ export interface AccessChoice {
   readonly ordered: boolean;
   /** EXPLAIN QUERY PLAN detail. */
   readonly detail: string;
+  /** EXPLAIN QUERY PLAN rows of the subqueries of the consumed terms (they follow the scan row). */
+  readonly eqpRows: readonly EqpNode[];
 }
 
-const FLIP: Record<RangeOp | '=', RangeOp | '='> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' };
-
-function indexAffinityOk(colAff: Affinity, aff: Affinity | null): boolean {
-  if (aff === null || aff === 'BLOB') return true;
-  if (aff === 'TEXT') return colAff === 'TEXT';
-  return isNumericAffinity(colAff);
+export interface OrderTerm {
+  /** Column index in the source (-1 rowid). */
+  readonly column: number;
+  readonly desc: boolean;
+  readonly collation: string;
+  readonly nullsFirst: boolean;
 }
 
-/**
- * Finds the usable terms on `src` among `terms`; `boundScope` resolves the other sides (it sees
- * the already-bound sources only).
- */
-function columnTerms(cx: CompileCtx, src: ScopeSource, terms: readonly Expr[], usable: (i: number) => boolean, boundScope: Scope): ColumnTerm[] {
-  const out: ColumnTerm[] = [];
-  const colOf = (e: Expr): { index: number; compiled: Compiled } | null => {
-    let x = e;
-    while (x.kind === 'Collate') x = x.expr;
-    if (x.kind !== 'Column') return null;
-    const hit = sourceOfColumn([src], x.table, x.name);
-    if (!hit) return null;
-    // the INTEGER PRIMARY KEY column is the rowid
-    const index = src.table && hit.index >= 0 && hit.index === src.table.rowidAlias ? -1 : hit.index;
-    const col = index >= 0 ? src.columns[index] : null;
-    const c: Compiled = {
-      ev: () => null,
-      aff: col ? col.affinity : 'INTEGER',
-      coll: e.kind === 'Collate' ? e.collation : col ? col.collation : 'BINARY',
-      explicitColl: e.kind === 'Collate',
-    };
-    return { index, compiled: c };
-  };
-  const tryCompile = (e: Expr): Compiled | null => {
-    try {
-      return compileExpr(cx, e, boundScope);
-    } catch {
-      return null;
-    }
-  };
-  terms.forEach((t, ti) => {
-    if (!usable(ti)) return;
-    if (t.kind === 'Binary' && (t.op === '=' || t.op === 'IS' || t.op === '<' || t.op === '<=' || t.op === '>' || t.op === '>=')) {
-      for (const [colSide, other, flip] of [
-        [t.left, t.right, false],
-        [t.right, t.left, true],
-      ] as const) {
-        const c = colOf(colSide);
-        if (!c) continue;
-        const v = tryCompile(other);
-        if (!v) continue;
-        const aff = comparisonAffinity(c.compiled.aff, v.aff);
-        const colAff: Affinity = c.index >= 0 ? src.columns[c.index].affinity ?? 'BLOB' : 'INTEGER';
-        if (!indexAffinityOk(colAff, aff)) continue;
-        const coll = canonicalCollation(comparisonCollation(flip ? v : c.compiled, flip ? c.compiled : v) ?? 'BINARY');
-        const op = t.op === 'IS' ? '=' : flip ? FLIP[t.op as RangeOp | '='] : (t.op as RangeOp | '=');
-        if (t.op === 'IS') {
-          // IS matches NULL too: only usable for an equality whose probe is not NULL-sensitive; keep it simple
-          continue;
-        }
-        out.push({ termIndex: ti, column: c.index, op, values: [v], collation: coll, aff });
-        break;
-      }
-    } else if (t.kind === 'InList' && !t.not && t.expr.kind !== 'RowValue') {
-      const c = colOf(t.expr);
-      if (!c) return;
-      const vals: Compiled[] = [];
-      for (const item of t.list) {
-        const v = tryCompile(item);
-        if (!v) return;
-        vals.push(v);
-      }
-      const colAff: Affinity = c.index >= 0 ? src.columns[c.index].affinity ?? 'BLOB' : 'INTEGER';
-      // IN uses the LHS affinity for every element
-      const aff = c.compiled.aff === 'BLOB' ? null : c.compiled.aff;
-      if (!indexAffinityOk(colAff, aff)) return;
-      out.push({ termIndex: ti, column: c.index, op: 'IN', values: vals, collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff });
-    } else if (t.kind === 'Between' && !t.not) {
-      const c = colOf(t.expr);
-      if (!c) return;
-      const lo = tryCompile(t.low);
-      const hi = tryCompile(t.high);
-      if (!lo || !hi) return;
-      const colAff: Affinity = c.index >= 0 ? src.columns[c.index].affinity ?? 'BLOB' : 'INTEGER';
-      const affLo = comparisonAffinity(c.compiled.aff, lo.aff);
-      const affHi = comparisonAffinity(c.compiled.aff, hi.aff);
-      if (!indexAffinityOk(colAff, affLo) || !indexAffinityOk(colAff, affHi)) return;
-      const coll = canonicalCollation(c.compiled.coll ?? 'BINARY');
-      // Not consumed: BETWEEN stays as a filter (two half terms share one term index)
-      out.push({ termIndex: -1 - ti, column: c.index, op: '>=', values: [lo], collation: coll, aff: affLo });
-      out.push({ termIndex: -1 - ti, column: c.index, op: '<=', values: [hi], collation: coll, aff: affHi });
-    }
-  });
-  return out;
-}
-
-function converter(aff: Affinity | null): (v: SqlValue) => SqlValue {
-  if (aff === null || aff === 'BLOB') return (v) => v;
-  return (v) => applyComparisonAffinity(v, aff);
-}
-
+/** An order the access path might deliver, so that a sort can be skipped. */
 export interface OrderRequest {
-  /** Column index in the source (-1 rowid) per ORDER BY term, with direction and collation. */
-  readonly terms: readonly { column: number; desc: boolean; collation: string; nullsFirst: boolean }[];
+  readonly terms: readonly OrderTerm[];
+  /** 'order': ORDER BY (terms in sequence, one scan direction); 'group': GROUP BY or DISTINCT (any order and direction). */
+  readonly kind?: 'order' | 'group';
+  /** LogEst of a constant LIMIT (SQLite's WHERE_USE_LIMIT sorting estimate). */
+  readonly limit?: LogEst | null;
+  /** Result columns (the sorting cost grows with them). */
+  readonly nResultCols?: number;
+  /** The order serves DISTINCT (the sort estimate assumes half the rows are duplicates). */
+  readonly forDistinct?: boolean;
+  /** The order serves a lone min() or max(): the first row in order is the answer. */
+  readonly minMax?: boolean;
+}
+
+const orderOutcomes = new WeakMap<OrderRequest, number>();
+/** Sources of a `SELECT count(*) FROM t` (SQLite's isSimpleCount: it counts the narrowest index). */
+const simpleCount = new WeakMap<ScopeSource, true>();
+
+export function markSimpleCount(src: ScopeSource): void {
+  simpleCount.set(src, true);
+}
+
+/** How many terms of `order` (a prefix for ORDER BY, a count for GROUP BY) the chosen access path delivers. */
+export function orderedTerms(order: OrderRequest): number {
+  return orderOutcomes.get(order) ?? 0;
 }
 
 export function keyInfoFor(cx: CompileCtx, table: TableSchema, idx: IndexSchema): KeyInfo {
@@ -164,9 +90,88 @@ export function keyInfoFor(cx: CompileCtx, table: TableSchema, idx: IndexSchema)
   return { collations, desc };
 }
 
+/** One way to read the table, with SQLite's estimates. */
+interface Candidate {
+  readonly build: () => Op;
+  readonly used: readonly ColumnTerm[];
+  /** The legacy cost the join planner compares (1 = one row ... 1000 = full scan). */
+  readonly cost: number;
+  readonly rRun: LogEst;
+  nOut: LogEst;
+  readonly nOrdered: number;
+  readonly detail: string;
+  readonly covering: boolean;
+}
+
+/** An index column as the ordering check sees it (-1 is the rowid). */
+interface KeyCol {
+  readonly column: number;
+  readonly collation: string;
+  readonly desc: boolean;
+}
+
+/**
+ * How many terms of `order` a scan delivering rows in `cols` order satisfies, and whether the
+ * scan must run backwards. `fixed` are the index positions bound by `=`; `constCols` the table
+ * columns bound by `=` (any ORDER BY term on them is satisfied: the value never changes).
+ */
+function orderedBy(order: OrderRequest | null, cols: readonly KeyCol[], fixed: ReadonlySet<number>, constCols: ReadonlySet<number>, canReverse: boolean): { n: number; reverse: boolean } {
+  if (!order || order.terms.length === 0) return { n: 0, reverse: false };
+  const terms = order.terms;
+  if (order.kind === 'group') {
+    const want = new Set<number>();
+    let n = 0;
+    for (const t of terms) {
+      if (constCols.has(t.column)) n++;
+      else want.add(t.column);
+    }
+    for (let j = 0; j < cols.length && want.size > 0; j++) {
+      if (fixed.has(j)) continue;
+      const ic = cols[j];
+      const t = terms.find((x) => x.column === ic.column && want.has(x.column) && x.collation === ic.collation);
+      if (!t) break;
+      want.delete(t.column);
+      n += terms.filter((x) => x.column === t.column).length;
+      if (ic.column === -1) {
+        n = terms.length; // the rowid is unique: groups of one row
+        break;
+      }
+    }
+    return { n: Math.min(n, terms.length), reverse: false };
+  }
+  let n = 0;
+  let j = 0;
+  let rev: boolean | null = null;
+  for (const t of terms) {
+    if (constCols.has(t.column)) {
+      n++;
+      continue;
+    }
+    while (j < cols.length && fixed.has(j)) j++;
+    if (j >= cols.length) break;
+    const ic = cols[j];
+    if (ic.column !== t.column || ic.collation !== t.collation) break;
+    if (t.nullsFirst !== !t.desc) break; // NULLS FIRST/LAST against the index's NULL placement
+    const r = t.desc !== ic.desc;
+    if (r && !canReverse) break;
+    if (rev === null) rev = r;
+    else if (rev !== r) break;
+    n++;
+    j++;
+    if (ic.column === -1) return { n: terms.length, reverse: rev };
+  }
+  return { n, reverse: rev ?? false };
+}
+
+function indexColumnName(table: TableSchema, column: number): string {
+  if (column === -1) return 'rowid';
+  if (column === -2) return '<expr>';
+  return table.columns[column].name;
+}
+
 /**
  * Chooses how to read `src` (a base table) given the WHERE terms, which of them are usable now,
- * and an optional ORDER BY wish.
+ * and an optional ORDER BY / GROUP BY wish.
  */
 export function chooseAccess(
   cx: CompileCtx,
@@ -178,30 +183,168 @@ export function chooseAccess(
   order: OrderRequest | null,
   indexedBy: string | false | null,
 ): AccessChoice {
+  const { candidates, cts } = collectCandidates(cx, src, table, terms, usable, boundScope, order, indexedBy);
+  for (const c of candidates) outputAdjust(c, terms, usable, cts, null);
+  const nOrderBy = order?.terms.length ?? 0;
+  const total = (c: Candidate): LogEst => {
+    if (nOrderBy === 0 || c.nOrdered >= nOrderBy) return c.rRun;
+    const sort = sortingCost(c.nOut, order?.nResultCols ?? 1, nOrderBy, c.nOrdered, order?.limit ?? null, !!order?.forDistinct);
+    return logEstAdd(c.rRun, sort) + 3;
+  };
+  // wherePathSolver: the lower total cost wins, then the lower unsorted cost (an ordered path
+  // gets a bias of 2); among equals the first candidate stays
+  const unsorted = (c: Candidate): LogEst => (nOrderBy > 0 && c.nOrdered >= nOrderBy ? c.rRun - 2 : c.rRun);
+  let best = candidates[0];
+  let bestCost = total(best);
+  for (let i = 1; i < candidates.length; i++) {
+    const c = candidates[i];
+    const t = total(c);
+    if (t < bestCost || (t === bestCost && unsorted(c) < unsorted(best))) {
+      best = c;
+      bestCost = t;
+    }
+  }
+  if (order) orderOutcomes.set(order, best.nOrdered);
+  // a min()/max() query is a SEARCH whatever the path (WHERE_ORDERBY_MIN/MAX)
+  const detail = order?.minMax && best.detail.startsWith('SCAN ') ? `SEARCH ${best.detail.slice(5)}` : best.detail;
+  const consumed = new Set(best.used.filter((t) => t.termIndex >= 0).map((t) => t.termIndex));
+  const eqpRows: EqpNode[] = [];
+  for (const t of best.used) if (t.eqp && !eqpRows.includes(t.eqp)) eqpRows.push(t.eqp);
+  const fullyOrdered = !!order && (order.kind ?? 'order') === 'order' && best.nOrdered >= nOrderBy;
+  return {
+    op: best.build(),
+    consumed,
+    cost: fullyOrdered && best.cost > 1 ? best.cost - 1 : best.cost,
+    ordered: fullyOrdered,
+    detail,
+    eqpRows,
+  };
+}
+
+/**
+ * The WhereLoops of one table for the join-order solver (join-plan.ts), with SQLite's costs:
+ * each way to read the table given the usable terms, and, for a rowid table, an automatic
+ * index per usable equality term (whereLoopAddBtree). `prereqOf(i)` is the set of other join
+ * slots term i reads (prereqAll without the table itself); a loop's prereq is the union over
+ * the terms it uses, and only terms within it reduce its nOut (whereLoopOutputAdjust).
+ * Loops come in SQLite's list order: automatic indexes, the table, then indexes newest first.
+ */
+export function accessLoops(
+  cx: CompileCtx,
+  src: ScopeSource,
+  table: TableSchema,
+  terms: readonly Expr[],
+  boundScope: Scope,
+  indexedBy: string | false | null,
+  prereqOf: (i: number) => ReadonlySet<number>,
+): AccessLoop[] {
+  const all = () => true;
+  const { candidates, cts } = collectCandidates(cx, src, table, terms, all, boundScope, null, indexedBy);
+  const out: AccessLoop[] = [];
+  if (!table.withoutRowid && indexedBy === null) {
+    // TUNING (whereLoopAddBtree): building costs N*log2(N)*7, each lookup yields 20 rows
+    const rLogSize = estLog(TABLE_ROWS);
+    for (const t of cts) {
+      if (t.op !== '=' || t.column < 0 || t.termIndex < 0) continue;
+      const nOut = 43;
+      out.push({ rSetup: Math.max(rLogSize + TABLE_ROWS + 28, 0), rRun: logEstAdd(rLogSize, nOut), nOut, prereq: prereqOf(t.termIndex), auto: true });
+    }
+  }
+  for (const c of candidates) {
+    const prereq = outputAdjust(c, terms, all, cts, prereqOf);
+    out.push({ rSetup: 0, rRun: c.rRun, nOut: c.nOut, prereq, auto: false });
+  }
+  return out;
+}
+
+/** A WhereLoop as the join-order solver sees it. */
+export interface AccessLoop {
+  readonly rSetup: LogEst;
+  readonly rRun: LogEst;
+  readonly nOut: LogEst;
+  /** Join slots that must be bound in outer loops. */
+  readonly prereq: ReadonlySet<number>;
+  /** An automatic index (executed as a hash lookup). */
+  readonly auto: boolean;
+}
+
+const NO_SLOTS: ReadonlySet<number> = new Set();
+
+/**
+ * whereLoopOutputAdjust: terms the path does not use still filter its output (only those whose
+ * prerequisites lie within the loop's, when `prereqOf` is given). Returns the loop's prereq.
+ */
+function outputAdjust(c: Candidate, terms: readonly Expr[], usable: (i: number) => boolean, cts: readonly ColumnTerm[], prereqOf: ((i: number) => ReadonlySet<number>) | null): ReadonlySet<number> {
+  let prereq = NO_SLOTS;
+  if (prereqOf) {
+    for (const u of c.used) {
+      const p = prereqOf(u.termIndex >= 0 ? u.termIndex : -1 - u.termIndex);
+      if (p.size === 0) continue;
+      if (prereq === NO_SLOTS) prereq = new Set(p);
+      else for (const x of p) (prereq as Set<number>).add(x);
+    }
+  }
+  let iReduce = 0;
+  for (let ti = 0; ti < terms.length; ti++) {
+    if (!usable(ti) || c.used.some((u) => u.termIndex === ti || u.termIndex === -1 - ti)) continue;
+    if (prereqOf) {
+      let within = true;
+      for (const x of prereqOf(ti)) if (!prereq.has(x)) within = false;
+      if (!within) continue;
+    }
+    const eqTerm = cts.find((x) => x.termIndex === ti && x.op === '=');
+    if (eqTerm) iReduce = Math.max(iReduce, eqTerm.smallInt ? 10 : 20);
+    c.nOut--;
+  }
+  if (c.nOut > TABLE_ROWS - iReduce) c.nOut = TABLE_ROWS - iReduce;
+  return prereq;
+}
+
+/** Every way to read the table (SQLite's WhereLoops for it), before output adjustment. */
+function collectCandidates(
+  cx: CompileCtx,
+  src: ScopeSource,
+  table: TableSchema,
+  terms: readonly Expr[],
+  usable: (i: number) => boolean,
+  boundScope: Scope,
+  order: OrderRequest | null,
+  indexedBy: string | false | null,
+): { candidates: Candidate[]; cts: ColumnTerm[] } {
   const rt = cx.rt;
   const slot = src.slot;
+  const name = src.name;
   const cts = columnTerms(cx, src, terms, usable, boundScope);
-  const consumedOf = (list: ColumnTerm[]) => new Set(list.filter((t) => t.termIndex >= 0).map((t) => t.termIndex));
   const evsOf = (t: ColumnTerm): (() => SqlValue[]) => {
     const conv = converter(t.aff);
+    if (t.valuesFn) {
+      const fn = t.valuesFn;
+      return () => fn().map(conv);
+    }
     const evs = t.values.map((v) => v.ev);
     return () => evs.map((ev) => conv(ev()));
   };
-  let best: AccessChoice | null = null;
-  const consider = (c: AccessChoice) => {
-    if (!best || c.cost < best.cost) best = c;
-  };
+  const constCols = new Set(cts.filter((t) => t.op === '=').map((t) => t.column));
+  const needed = neededColumns(src);
+  const szTab = tableRowWidth(table);
+  const rLogSize = estLog(TABLE_ROWS);
+  const candidates: Candidate[] = [];
 
   if (!table.withoutRowid && indexedBy === null) {
     const eq = cts.find((t) => t.column === -1 && (t.op === '=' || t.op === 'IN'));
     if (eq) {
       const probe = evsOf(eq);
-      consider({
-        op: new RowidLookupOp(rt, slot, table.root, probe),
-        consumed: consumedOf([eq]),
-        cost: eq.op === '=' ? 1 : 1 + eq.values.length,
-        ordered: false,
-        detail: `SEARCH ${src.name} USING INTEGER PRIMARY KEY (rowid=?)`,
+      const single = eq.op === '=';
+      const ord = single ? { n: order?.terms.length ?? 0, reverse: false } : orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, false);
+      candidates.push({
+        build: () => new RowidLookupOp(rt, slot, table.root, probe),
+        used: [eq],
+        cost: single ? 1 : 1 + Math.max(eq.values.length, 1),
+        rRun: logEstAdd(rLogSize, 16) + eq.nIn,
+        nOut: eq.nIn,
+        nOrdered: ord.n,
+        detail: `SEARCH ${name} USING INTEGER PRIMARY KEY (rowid=?)`,
+        covering: false,
       });
     } else {
       const lo = cts.find((t) => t.column === -1 && (t.op === '>' || t.op === '>='));
@@ -209,28 +352,49 @@ export function chooseAccess(
       if (lo || hi) {
         const bound = (t: ColumnTerm | undefined) =>
           t ? { ev: t.values[0].ev, inclusive: t.op === '>=' || t.op === '<=', affinity: converter(t.aff) } : null;
-        const desc = !!order && order.terms.length === 1 && order.terms[0].column === -1 && order.terms[0].desc;
-        const ordered = !!order && order.terms.length === 1 && order.terms[0].column === -1;
-        consider({
-          op: new TableScanOp(rt, slot, table.root, bound(lo), bound(hi), desc),
-          consumed: consumedOf([lo, hi].filter((x): x is ColumnTerm => !!x)),
+        const ord = orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, true);
+        const nOut = rangeRows(TABLE_ROWS, !!lo, !!hi);
+        candidates.push({
+          build: () => new TableScanOp(rt, slot, table.root, bound(lo), bound(hi), ord.reverse),
+          used: [lo, hi].filter((x): x is ColumnTerm => !!x),
           cost: 200,
-          ordered,
-          detail: `SEARCH ${src.name} USING INTEGER PRIMARY KEY (${[lo && `rowid${lo.op}?`, hi && `rowid${hi.op}?`].filter(Boolean).join(' AND ')})`,
+          rRun: logEstAdd(rLogSize, nOut + 16),
+          nOut,
+          nOrdered: ord.n,
+          detail: `SEARCH ${name} USING INTEGER PRIMARY KEY (${lo && hi ? 'rowid>? AND rowid<?' : lo ? 'rowid>?' : 'rowid<?'})`,
+          covering: false,
         });
       }
     }
   }
+  if (!table.withoutRowid && (indexedBy === null || indexedBy === false)) {
+    // the table itself, in rowid order
+    const ord = orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, true);
+    candidates.push({
+      build: () => new TableScanOp(rt, slot, table.root, null, null, ord.reverse),
+      used: [],
+      cost: 1000,
+      rRun: TABLE_ROWS + 16,
+      nOut: TABLE_ROWS,
+      nOrdered: ord.n,
+      detail: `SCAN ${name}`,
+      covering: false,
+    });
+  }
 
-  const indexes = cxIndexes(cx, table);
+  // SQLite's index list holds the newest index first
+  const indexes = cxIndexes(cx, table).slice().reverse();
   for (const idx of indexes) {
-    if (indexedBy && idx.name.toLowerCase() !== indexedBy.toLowerCase()) continue;
-    if (indexedBy === false) continue;
+    const isPk = table.withoutRowid && idx.origin === 'pk';
+    if (indexedBy === false && !isPk) continue;
+    if (typeof indexedBy === 'string' && idx.name.toLowerCase() !== indexedBy.toLowerCase()) continue;
     if (idx.partial && !terms.some((t, i) => usable(i) && sameExpr(t, idx.partial!))) continue;
+    const keyCols = indexKeyColumns(table, idx);
+    const nKeyCol = idx.columns.length;
     const used: ColumnTerm[] = [];
     const prefixTerms: ColumnTerm[] = [];
     let k = 0;
-    for (; k < idx.columns.length; k++) {
+    for (; k < nKeyCol; k++) {
       const ic = idx.columns[k];
       if (ic.column === -2) break;
       const t = cts.find((x) => x.column === ic.column && (x.op === '=' || x.op === 'IN') && x.collation === ic.collation);
@@ -240,27 +404,63 @@ export function chooseAccess(
     }
     let lower: ColumnTerm | undefined;
     let upper: ColumnTerm | undefined;
-    if (k < idx.columns.length && idx.columns[k].column !== -2) {
-      const ic = idx.columns[k];
-      lower = cts.find((x) => x.column === ic.column && (x.op === '>' || x.op === '>=') && x.collation === ic.collation);
-      upper = cts.find((x) => x.column === ic.column && (x.op === '<' || x.op === '<=') && x.collation === ic.collation);
+    // a range on the next key column, or on the rowid after a complete equality prefix
+    const rangeCol = k < nKeyCol ? idx.columns[k] : !table.withoutRowid && k === nKeyCol && k > 0 ? { column: -1, collation: 'BINARY' } : null;
+    if (rangeCol && rangeCol.column !== -2) {
+      lower = cts.find((x) => x.column === rangeCol.column && (x.op === '>' || x.op === '>=') && x.collation === rangeCol.collation);
+      upper = cts.find((x) => x.column === rangeCol.column && (x.op === '<' || x.op === '<=') && x.collation === rangeCol.collation);
       if (lower) used.push(lower);
       if (upper) used.push(upper);
     }
-    // Would this index deliver the requested order?
-    let ordered = false;
-    if (order && order.terms.length > 0) {
-      ordered = order.terms.every((ot, j) => {
-        const ic = idx.columns[k + j] ?? (j + k === idx.columns.length && ot.column === -1 && !table.withoutRowid ? { column: -1, collation: 'BINARY', desc: false } : undefined);
-        return !!ic && ic.column === ot.column && ic.collation === ot.collation && ic.desc === ot.desc && ot.nullsFirst === !ot.desc;
+    const inKey = (c: number) => c === table.rowidAlias || keyCols.some((kc) => kc.column === c);
+    const covering =
+      isPk ||
+      (needed !== null ? [...needed].every(inKey) : neededKnown(src) && table.columns.every((col, ci) => col.recordIndex < 0 || inKey(ci)));
+    const fixed = new Set<number>();
+    prefixTerms.forEach((t, i) => {
+      if (t.op === '=') fixed.add(i);
+    });
+    const ord = orderedBy(order, keyCols, fixed, constCols, true);
+    const szIdx = indexRowWidth(table, idx);
+    const rSize = defaultRowEst(idx, 0, nKeyCol);
+    let rRun: LogEst;
+    let nOut: LogEst;
+    if (used.length === 0) {
+      // a full scan of the index: worth it when it holds every needed column and is narrower
+      // than the table, for WITHOUT ROWID tables, partial or named indexes, or for the order
+      const helpsOrder = ord.n > 0;
+      const eligible = helpsOrder || table.withoutRowid || idx.partial !== null || typeof indexedBy === 'string' || (covering && szIdx < szTab);
+      if (!eligible) continue;
+      rRun = rSize + 1 + Math.floor((15 * szIdx) / szTab);
+      if (!covering) rRun = logEstAdd(rRun, rSize + 16);
+      nOut = rSize;
+    } else {
+      nOut = rSize;
+      let nIn = 0;
+      prefixTerms.forEach((t, i) => {
+        nOut += defaultRowEst(idx, i + 1, nKeyCol) - defaultRowEst(idx, i, nKeyCol);
+        nIn += t.nIn;
       });
-      if (prefixTerms.some((t) => t.op === 'IN')) ordered = false;
+      if (lower || upper) nOut = Math.max(Math.min(nOut, rangeRows(nOut, !!lower, !!upper)), Math.min(nOut, 10));
+      const rCostIdx = logEstAdd(rLogSize, nOut + 1 + Math.floor((15 * szIdx) / szTab));
+      rRun = covering ? rCostIdx : logEstAdd(rCostIdx, nOut + 16);
+      rRun += nIn;
+      nOut += nIn;
     }
-    if (used.length === 0 && !ordered && !indexedBy) continue;
-    const full = k === idx.columns.length && idx.unique && prefixTerms.every((t) => t.op === '=');
-    const cost = full ? 2 : used.length > 0 ? 20 / (prefixTerms.length + 1) + (lower || upper ? 10 : 0) + (prefixTerms.some((t) => t.op === 'IN') ? 5 : 0) : 900;
+    const uniqueEq = k === nKeyCol && idx.unique && prefixTerms.every((t) => t.op === '=');
+    const oldCost = uniqueEq ? 2 : used.length > 0 ? 20 / (prefixTerms.length + 1) + (lower || upper ? 10 : 0) + (prefixTerms.some((t) => t.op === 'IN') ? 5 : 0) : covering && !ord.n ? 1000 : 900;
+    const isSearch = used.length > 0;
+    const eqDesc = prefixTerms.map((t) => `${indexColumnName(table, t.column)}=?`);
+    if (lower) eqDesc.push(`${indexColumnName(table, lower.column)}>?`);
+    if (upper) eqDesc.push(`${indexColumnName(table, upper.column)}<?`);
+    const range = eqDesc.length ? ` (${eqDesc.join(' AND ')})` : '';
+    const detail = isPk
+      ? isSearch
+        ? `SEARCH ${name} USING PRIMARY KEY${range}`
+        : `SCAN ${name}`
+      : `${isSearch ? 'SEARCH' : 'SCAN'} ${name} USING ${covering ? 'COVERING ' : ''}INDEX ${idx.name}${range}`;
     const probes = prefixTerms.map(evsOf);
-    const range: IndexRange = {
+    const rangeSpec: IndexRange = {
       prefixes: () => {
         let acc: SqlValue[][] = [[]];
         for (const p of probes) {
@@ -274,49 +474,116 @@ export function chooseAccess(
       lower: lower ? { ev: lower.values[0].ev, inclusive: lower.op === '>=', affinity: converter(lower.aff) } : null,
       upper: upper ? { ev: upper.values[0].ev, inclusive: upper.op === '<=', affinity: converter(upper.aff) } : null,
     };
-    const ki = keyInfoFor(cx, table, idx);
-    const isPkTree = table.withoutRowid && idx.origin === 'pk';
-    let op: Op;
-    if (!table.withoutRowid) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, range, 'rowid');
-    else if (isPkTree) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, range, 'key-is-row');
-    else op = new IndexScanOp(rt, slot, table.root, idx.root, ki, range, 'pk-lookup', withoutRowidLookup(cx, table, idx));
-    const eqDesc = prefixTerms.map((t) => `${t.column === -1 ? 'rowid' : table.columns[t.column].name}=?`);
-    if (lower) eqDesc.push(`${table.columns[lower.column].name}${lower.op}?`);
-    if (upper) eqDesc.push(`${table.columns[upper.column].name}${upper.op}?`);
-    const kind = isPkTree ? 'PRIMARY KEY' : idx.name.startsWith('sqlite_autoindex') || true ? `INDEX ${idx.name}` : '';
-    consider({
-      op,
-      consumed: consumedOf(used),
-      cost: ordered && order ? cost - 1 : cost,
-      ordered,
-      detail: used.length ? `SEARCH ${src.name} USING ${kind} (${eqDesc.join(' AND ')})` : `SCAN ${src.name} USING ${kind}`,
+    const reverse = ord.reverse;
+    candidates.push({
+      build: () => {
+        const ki = keyInfoFor(cx, table, idx);
+        let op: IndexScanOp;
+        if (!table.withoutRowid) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'rowid', null, reverse);
+        else if (isPk) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'key-is-row', null, reverse);
+        else op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'pk-lookup', withoutRowidLookup(cx, table, idx), reverse);
+        if (covering && !isPk) {
+          op.setCovering(coveringLayout(table, keyCols));
+          onUncoveredRead(src, () => op.setCovering(null));
+        }
+        return op;
+      },
+      used,
+      cost: oldCost,
+      rRun,
+      nOut,
+      nOrdered: ord.n,
+      detail,
+      covering: covering && !isPk,
     });
   }
 
-  if (best) return best;
-  const desc = !!order && order.terms.length === 1 && order.terms[0].column === -1 && order.terms[0].desc;
-  const byRowid = !!order && order.terms.length === 1 && order.terms[0].column === -1 && !table.withoutRowid;
-  if (table.withoutRowid) {
+  const count = simpleCount.get(src);
+  if (count && indexedBy === null) {
+    // isSimpleCount: count the entries of the narrowest index (the primary key of a WITHOUT
+    // ROWID table unless a narrower one exists)
+    let bestIdx: IndexSchema | null = table.withoutRowid ? cxIndexes(cx, table).find((i) => i.origin === 'pk') ?? null : null;
+    for (const idx of indexes) {
+      if (idx.partial || (table.withoutRowid && idx.origin === 'pk')) continue;
+      const w = indexRowWidth(table, idx);
+      if (w < szTab && (!bestIdx || w < indexRowWidth(table, bestIdx))) bestIdx = idx;
+    }
+    const cover = bestIdx && !(table.withoutRowid && bestIdx.origin === 'pk');
+    const detail = `SCAN ${table.name}${cover ? ` USING COVERING INDEX ${bestIdx!.name}` : ''}`;
+    const pick = candidates.find((c) => c.detail.endsWith(cover ? ` INDEX ${bestIdx!.name}` : `SCAN ${name}`) && c.used.length === 0);
+    if (pick) {
+      candidates.length = 0;
+      const tree = bestIdx ?? null;
+      const countOf = tree
+        ? () => rt.host.view().openIndex(tree.root, keyInfoFor(cx, table, tree)).count()
+        : () => rt.host.view().openTable(table.root).count();
+      candidates.push({ ...pick, detail, build: () => new CountOnlyOp(rt, slot, countOf, table.recordLength) });
+    }
+  }
+
+  if (candidates.length === 0) {
+    // NOT INDEXED on a WITHOUT ROWID table without a primary-key entry, or INDEXED BY of an
+    // index that cannot be used: read the whole table
     const pk = cxIndexes(cx, table).find((i) => i.origin === 'pk');
     const ki = pk ? keyInfoFor(cx, table, pk) : { collations: [], desc: [] };
-    return {
-      op: new IndexScanOp(rt, slot, table.root, table.root, ki, { prefixes: () => [[]], lower: null, upper: null }, 'key-is-row'),
-      consumed: new Set(),
+    candidates.push({
+      build: () =>
+        table.withoutRowid
+          ? new IndexScanOp(rt, slot, table.root, table.root, ki, { prefixes: () => [[]], lower: null, upper: null }, 'key-is-row')
+          : new TableScanOp(rt, slot, table.root, null, null, false),
+      used: [],
       cost: 1000,
-      ordered: false,
-      detail: `SCAN ${src.name}`,
-    };
+      rRun: TABLE_ROWS + 16,
+      nOut: TABLE_ROWS,
+      nOrdered: 0,
+      detail: `SCAN ${name}`,
+      covering: false,
+    });
   }
-  return {
-    op: new TableScanOp(rt, slot, table.root, null, null, desc),
-    consumed: new Set(),
-    cost: 1000,
-    ordered: byRowid,
-    detail: `SCAN ${src.name}`,
-  };
+
+  return { candidates, cts };
+}
+
+/** whereRangeScanEst without statistics: each bound keeps a quarter, both a further quarter. */
+function rangeRows(nOut: LogEst, lower: boolean, upper: boolean): LogEst {
+  let n = nOut;
+  if (lower) n -= 20;
+  if (upper) n -= 20;
+  if (lower && upper) n -= 20;
+  return Math.max(n, 10);
+}
+
+/** The key columns of an index in key order, with the rowid or primary-key suffix. */
+function indexKeyColumns(table: TableSchema, idx: IndexSchema): KeyCol[] {
+  const cols: KeyCol[] = idx.columns.map((c) => ({ column: c.column, collation: c.collation, desc: c.desc }));
+  if (!table.withoutRowid) cols.push({ column: -1, collation: 'BINARY', desc: false });
+  else if (idx.origin === 'pk') {
+    table.columns.forEach((c, i) => {
+      if (!idx.columns.some((x) => x.column === i) && c.recordIndex >= 0) cols.push({ column: i, collation: c.collation, desc: false });
+    });
+  } else {
+    for (const pk of table.primaryKey) {
+      if (!idx.columns.some((x) => x.column === pk)) cols.push({ column: pk, collation: table.columns[pk].collation, desc: false });
+    }
+  }
+  return cols;
+}
+
+/** Where each key column of a covering index lands in the table-shaped row. */
+function coveringLayout(table: TableSchema, keyCols: readonly KeyCol[]): CoveringLayout {
+  const places: [number, number][] = [];
+  keyCols.forEach((kc, p) => {
+    if (kc.column < 0 || kc.column === table.rowidAlias) return;
+    const ri = table.columns[kc.column].recordIndex;
+    if (ri >= 0 && !places.some((x) => x[1] === ri)) places.push([p, ri]);
+  });
+  return { recordLength: table.recordLength, places, rowidLast: !table.withoutRowid };
 }
 
 function cxIndexes(cx: CompileCtx, table: TableSchema): readonly IndexSchema[] {
+  // heliosdb time travel: a table bound AS OF an older point plans with the indexes usable there (time-travel/as-of.ts)
+  const asOf = asOfIndexes(table);
+  if (asOf !== undefined) return asOf;
   const list = cx.schema.indexesOf(table.name);
   if (!table.withoutRowid) return list;
   const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);

@@ -6,15 +6,15 @@ import type { SqlValue } from '../../common/value.js';
 import type { Expr, FunctionExpr, OrderingTerm } from '../ast.js';
 import { makeComparator, type SortKey } from '../exec/rows.js';
 import { AggregateOp, type AggregateSpec } from '../exec/aggregate.js';
+import { hasJsonArgs, jsonFlaggedAccumulator, withJsonFlags } from './aggregate-json-args.js';
 import { hashableCollation, type CollationName } from '../exec/keys.js';
 import type { Op } from '../exec/runtime.js';
 import type { Accumulator } from '../functions/registry.js';
 import type { CompileCtx } from './context.js';
 import { compileExpr } from './expr.js';
 import { isAggregateCall } from './expr-function.js';
-import type { FromEntry } from './from.js';
-import type { Scope } from './scope.js';
-import { ordinalTerm } from './terms.js';
+import type { Compiled, Scope, ScopeSource } from './scope.js';
+import { ordinalTerm, sameExpr } from './terms.js';
 
 /** Aggregate calls in the given expressions (not inside subqueries, not window calls). */
 export function collectAggregates(cx: CompileCtx, exprs: readonly (Expr | null)[]): FunctionExpr[] {
@@ -72,6 +72,30 @@ export function collectAggregates(cx: CompileCtx, exprs: readonly (Expr | null)[
   return out;
 }
 
+/** The GROUP BY terms (ordinals resolved) and the value slots holding the current group's key. */
+export interface GroupKeys {
+  readonly terms: readonly Expr[];
+  readonly slots: readonly number[];
+}
+
+/**
+ * A result column that is exactly a GROUP BY term (other than a bare column) reads the group's
+ * key, i.e. its value on the group's first row, not the representative row (SQLite 3.53 codes
+ * it as the GROUP BY register).
+ */
+export function groupKeyRead(cx: CompileCtx, keys: GroupKeys, e: Expr, c: Compiled, aliasOf: (name: string) => Expr | null): Compiled {
+  if (e.kind === 'Column') return c;
+  for (let k = 0; k < keys.terms.length; k++) {
+    let t = keys.terms[k];
+    if (t.kind === 'Column' && t.table === null) t = aliasOf(t.name) ?? t;
+    if (!sameExpr(t, e)) continue;
+    const rt = cx.rt;
+    const slot = keys.slots[k];
+    return { ...c, ev: () => rt.vals[slot], column: undefined };
+  }
+  return c;
+}
+
 function countStar(): Accumulator {
   let n = 0;
   return {
@@ -98,23 +122,37 @@ export function compileAggregation(
   inScope: Scope,
   outScope: Scope,
   outputExprs: readonly (Expr | null)[],
-  entries: readonly FromEntry[],
-): { op: Op; slots: Map<object, number> } {
+  /** The sources holding the query's rows (saved as each group's representative row). */
+  sources: readonly ScopeSource[],
+): { op: Op; slots: Map<object, number>; keys: GroupKeys } {
   const rt = cx.rt;
   inScope.aggregateContext = 'group';
-  const groupEvs = (groupBy ?? []).map((g, gi) => {
-    // GROUP BY n refers to the n-th result column
-    const n = ordinalTerm(g);
-    if (n !== null) {
-      if (n < 1 || n > outputExprs.length) throw sqliteError(`${ordinal(gi + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
-      const e = outputExprs[n - 1];
-      if (!e) throw sqliteError(`${ordinal(gi + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
-      if (collectAggregates(cx, [e]).length) throw sqliteError('aggregate functions are not allowed in the GROUP BY clause');
-      return compileExpr(cx, e, inScope);
-    }
-    if (collectAggregates(cx, [g]).length) throw sqliteError('aggregate functions are not allowed in the GROUP BY clause');
-    return compileExpr(cx, g, inScope);
+  // resolveOrderGroupBy: every term is first checked for an ordinal outside 1..65535 or
+  // resolved, in order; only then are ordinals checked against the result column count, and
+  // finally every term for aggregates.
+  const terms = groupBy ?? [];
+  const outOfRange = (gi: number) => sqliteError(`${ordinal(gi + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+  const ordinals = terms.map((g) => ordinalTerm(g));
+  const compiled = terms.map((g, gi) => {
+    const n = ordinals[gi];
+    if (n === null) return collectAggregates(cx, [g]).length ? null : compileExpr(cx, g, inScope);
+    if (n < 1 || n > 65535) throw outOfRange(gi);
+    return null;
   });
+  ordinals.forEach((n, gi) => {
+    if (n !== null && (n > outputExprs.length || !outputExprs[n - 1])) throw outOfRange(gi);
+  });
+  terms.forEach((g, gi) => {
+    const n = ordinals[gi];
+    if (compiled[gi] === null && collectAggregates(cx, [n === null ? g : outputExprs[n - 1]]).length) {
+      throw sqliteError('aggregate functions are not allowed in the GROUP BY clause');
+    }
+  });
+  // GROUP BY n refers to the n-th result column
+  const groupEvs = terms.map((_, gi) => compiled[gi] ?? compileExpr(cx, outputExprs[ordinals[gi]! - 1]!, inScope));
+  // the group's key as SQLite's output reads it for a result column that is a GROUP BY term
+  const keySlots = terms.map(() => rt.allocVal());
+  const keyTerms = terms.map((g, gi) => (ordinals[gi] === null ? g : outputExprs[ordinals[gi]! - 1]!));
   const slots = new Map<object, number>();
   const specs: AggregateSpec[] = calls.map((call) => {
     const slot = rt.allocVal();
@@ -133,9 +171,12 @@ export function compileAggregation(
     const collName = args[0]?.coll ?? 'BINARY';
     const minMax = (name === 'min' || name === 'max') && call.args.length === 1 ? (name as 'min' | 'max') : null;
     const coll = collName.toUpperCase() === 'BINARY' ? undefined : cx.collation(collName);
+    const create = coll && def.createWithCollation ? () => def.createWithCollation!(coll) : def.create;
+    const json = hasJsonArgs(call.args);
+    const n = args.length;
     return {
-      create: coll && def.createWithCollation ? () => def.createWithCollation!(coll) : def.create,
-      args: args.map((a) => a.ev),
+      create: json ? () => jsonFlaggedAccumulator(create(), n) : create,
+      args: json ? withJsonFlags(call.args, args.map((a) => a.ev)) : args.map((a) => a.ev),
       distinct: call.distinct,
       distinctColl: (hashableCollation(collName) ?? 'BINARY') as CollationName,
       filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null,
@@ -145,7 +186,6 @@ export function compileAggregation(
       orderBy: call.orderBy && call.orderBy.length && minMax === null ? compileAggregateOrderBy(cx, call.orderBy, inScope) : null,
     };
   });
-  const sources = entries.map((e) => e.source);
   const op = new AggregateOp(
     rt,
     input,
@@ -155,9 +195,10 @@ export function compileAggregation(
     specs,
     sources.map((s) => s.slot),
     sources.map((s) => s.nullRow),
+    keySlots,
   );
   void outScope;
-  return { op, slots };
+  return { op, slots, keys: { terms: keyTerms, slots: keySlots } };
 }
 
 function compileAggregateOrderBy(cx: CompileCtx, terms: readonly OrderingTerm[], scope: Scope): NonNullable<AggregateSpec['orderBy']> {

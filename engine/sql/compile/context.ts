@@ -62,10 +62,23 @@ export interface CompileCtx {
 
 export interface CteBinding {
   readonly name: string;
-  /** Compiles a reference to this CTE (a fresh RowSource per reference) with its column names. */
-  readonly plan: () => QueryPlan;
+  /**
+   * Compiles a reference to this CTE (a fresh RowSource per reference) with its column names;
+   * `keepUnused`: the result columns the reference never reads may be left uncomputed.
+   */
+  readonly plan: (keepUnused?: boolean) => QueryPlan;
   /** For a recursive CTE while compiling its recursive part: the working-table source. */
   readonly recursiveRef: (() => QueryPlan) | null;
+  /** For a non-recursive CTE: its definition, for the query flattener (flatten.ts). */
+  readonly flat?: {
+    readonly select: SelectStmt;
+    /** The scope its outer references resolve in (that of the WITH clause). */
+    readonly outer: Scope | null;
+    readonly names: readonly string[] | null;
+    readonly materialized: boolean | null;
+    /** FROM items naming it in the statement (SQLite's nUse), 0 when unknown. */
+    readonly uses: number;
+  };
 }
 
 export interface TriggerContext {

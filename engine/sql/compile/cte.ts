@@ -5,7 +5,8 @@
  * table" for one run of the recursive part, whose rows are queued in turn (UNION drops rows
  * already seen; UNION ALL keeps all). LIMIT on the CTE's select bounds the output.
  */
-import { unusedColumnHooks } from './select.js';
+import { eqpRecursiveCte, eqpStep } from './explain-hooks.js';
+import { compoundAffinitiesDiffer, unusedColumnHooks } from './select.js';
 import { sqliteError } from '../../common/errors.js';
 import type { SqlValue } from '../../common/value.js';
 import type { CommonTableExpr, SelectBody, SelectStmt, WithClause } from '../ast.js';
@@ -17,9 +18,24 @@ import { compileExpr } from './expr.js';
 import { Scope } from './scope.js';
 import { collectAggregates } from './aggregate.js';
 
+function astText(x: unknown): string {
+  return JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).toLowerCase();
+}
+
+function tableRefKey(name: string): string {
+  return `"kind":"tableref","schema":null,"name":${JSON.stringify(name.toLowerCase())}`;
+}
+
 function referencesName(body: SelectBody, name: string): boolean {
-  const n = name.toLowerCase();
-  return JSON.stringify(body, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).toLowerCase().includes(`"kind":"tableref","schema":null,"name":${JSON.stringify(n)}`);
+  return astText(body).includes(tableRefKey(name));
+}
+
+/** How many FROM items name the CTE (SQLite's CteUse.nUse), in the CTE bodies and `main`. */
+function countUses(text: string, name: string): number {
+  const key = tableRefKey(name);
+  let n = 0;
+  for (let i = text.indexOf(key); i >= 0; i = text.indexOf(key, i + key.length)) n++;
+  return n;
 }
 
 function rename(plan: QueryPlan, cte: CommonTableExpr): QueryPlan {
@@ -30,17 +46,10 @@ function rename(plan: QueryPlan, cte: CommonTableExpr): QueryPlan {
   return { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: cte.columns![i] })) };
 }
 
-/** A CTE body SQLite's query flattener takes in (conservatively): one plain table, no LIMIT, not MATERIALIZED. */
-function flattenableCte(cte: CommonTableExpr): boolean {
-  const sel = cte.select;
-  const body = sel.body;
-  if (cte.materialized === true || sel.limit !== null || sel.with !== null || body.kind !== 'SelectCore') return false;
-  return body.from !== null && body.from.kind === 'TableRef';
-}
-
 /** Pushes the WITH clause's CTEs onto cx.ctes; returns how many were pushed. */
-export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): number {
+export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null, main: unknown = null): number {
   let n = 0;
+  const text = astText([w.ctes.map((c) => c.select), main]);
   const names = new Set<string>();
   for (const cte of w.ctes) {
     const lname = cte.name.toLowerCase();
@@ -51,16 +60,18 @@ export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null): nu
     if (!recursive) {
       cx.ctes.push({
         name: cte.name,
-        plan: () => {
+        plan: (keepUnused = false) => {
           const plan = cx.compileSelect(cte.select, outer);
-          // a CTE drops unused columns only by being flattened: keep that for simple bodies
-          if (!flattenableCte(cte)) unusedColumnHooks.delete(plan.source);
+          // a CTE drops unused columns only by being flattened (17h: arms of equal affinities)
+          if (!keepUnused || compoundAffinitiesDiffer.get(plan.source)) unusedColumnHooks.delete(plan.source);
           return rename(plan, cte);
         },
         recursiveRef: null,
+        flat: { select: cte.select, outer, names: cte.columns, materialized: cte.materialized, uses: main === null ? 0 : countUses(text, cte.name) },
       });
     } else {
-      cx.ctes.push({ name: cte.name, plan: () => compileRecursive(cx, cte, outer), recursiveRef: null });
+      // EXPLAIN QUERY PLAN: the CTE's rows (SETUP / RECURSIVE STEP) hang under its FROM item
+      cx.ctes.push({ name: cte.name, plan: () => eqpRecursiveCte(cx, cte.select, () => compileRecursive(cx, cte, outer)), recursiveRef: null });
     }
     n++;
   }
@@ -167,7 +178,7 @@ function compileRecursive(cx: CompileCtx, cte: CommonTableExpr, outer: Scope | n
   cx.ctes.push(blocker);
   let initialPlan: QueryPlan;
   try {
-    initialPlan = cx.compileSelect({ ...sel, body: body.left, orderBy: null, limit: null, offset: null, with: null }, outer);
+    initialPlan = eqpStep(cx, 'SETUP', () => cx.compileSelect({ ...sel, body: body.left, orderBy: null, limit: null, offset: null, with: null }, outer));
   } finally {
     cx.ctes.pop();
   }
@@ -178,7 +189,7 @@ function compileRecursive(cx: CompileCtx, cte: CommonTableExpr, outer: Scope | n
   cx.ctes.push({ name: cte.name, plan: () => workPlan, recursiveRef: () => workPlan });
   let recPlan: QueryPlan;
   try {
-    recPlan = cx.compileSelect({ ...sel, body: body.right, orderBy: null, limit: null, offset: null, with: null }, outer);
+    recPlan = eqpStep(cx, 'RECURSIVE STEP', () => cx.compileSelect({ ...sel, body: body.right, orderBy: null, limit: null, offset: null, with: null }, outer));
   } finally {
     cx.ctes.pop();
   }

@@ -16,17 +16,17 @@ function col(name: string): ColumnDescriptor {
 }
 
 export function compileExplain(cx: CompileCtx, conn: Connection, stmt: ExplainStmt): RunPlan {
-  const details = compileStatementForExplain(cx, conn, stmt.stmt);
+  const rows = compileStatementForExplain(cx, conn, stmt.stmt);
   if (stmt.queryPlan) {
     return {
       columns: ['id', 'parent', 'notused', 'detail'].map(col),
       write: false,
-      run: () => details.map((d, i): SqlValue[] => [i + 2, 0, 0, d]),
+      run: () => rows.map((r): SqlValue[] => [r.id, r.parent, 0, r.detail]),
     };
   }
   return {
     columns: ['addr', 'opcode', 'p1', 'p2', 'p3', 'p4', 'p5', 'comment'].map(col),
     write: false,
-    run: () => details.map((d, i): SqlValue[] => [i, 'Plan', 0, 0, 0, d, 0, null]),
+    run: () => rows.map((r, i): SqlValue[] => [i, 'Explain', r.id, r.parent, 0, r.detail, 0, null]),
   };
 }

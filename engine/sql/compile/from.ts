@@ -16,6 +16,8 @@ import { bindTableSource } from './table-source.js';
 import { tableFunctionSource, type TableFunctionBinding } from './table-function.js';
 import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
 import { dbNameOf } from '../../catalog/schema.js';
+import { flattenSubquery, flattenVerdict, type FlatFragment, type FlattenCandidate, type FlattenSite, type FlattenVerdict } from './flatten.js';
+import { bindAsOf, rejectAsOf, visibleSchemaTable } from '../time-travel/as-of.js';
 
 export interface FromEntry {
   readonly source: ScopeSource;
@@ -36,16 +38,56 @@ export interface FromEntry {
   readonly correlated?: boolean;
   /** Called once the enclosing query is compiled: NULLs the subquery columns it never read. */
   readonly finish?: () => void;
+  /** A flattened subquery (flatten.ts): its FROM items take this entry's place in the join. */
+  readonly flat?: FlatFragment;
+  /** A subquery, view or CTE compiled on its own. */
+  readonly subquery?: true;
+  /** ... that SQLite reads as a co-routine (streamed when it is the outer loop). */
+  readonly coroutine?: boolean;
+}
+
+/** The sources that hold rows at run time: flattened subqueries replaced by their FROM items. */
+export function planningSources(entries: readonly FromEntry[], out: ScopeSource[] = []): ScopeSource[] {
+  for (const e of entries) {
+    if (e.flat) planningSources(e.flat.entries, out);
+    else out.push(e.source);
+  }
+  return out;
+}
+
+/** Runs the `finish` hooks of every entry, inside flattened subqueries too. */
+export function finishEntries(entries: readonly FromEntry[]): void {
+  for (const e of entries) {
+    if (e.flat) finishEntries(e.flat.entries);
+    else e.finish?.();
+  }
+}
+
+/** Whether some subquery among the entries (inside flattened ones too) refers to an enclosing query. */
+export function anyCorrelated(entries: readonly FromEntry[]): boolean {
+  return entries.some((e) => (e.flat ? anyCorrelated(e.flat.entries) : e.correlated === true));
 }
 
 function columnRef(table: string, name: string): Expr {
   return { kind: 'Column', schema: null, table, name, quoted: false, start: 0, end: 0 };
 }
 
-export function bindFrom(cx: CompileCtx, from: FromItem | null, outer: Scope | null, entries: FromEntry[], lateral: () => Scope): void {
+/**
+ * Binds the items of `from` onto `entries`. With a `site` (SELECT cores), subqueries, views and
+ * CTE references that SQLite's flattener would take in are flattened (flatten.ts).
+ */
+export function bindFrom(
+  cx: CompileCtx,
+  from: FromItem | null,
+  outer: Scope | null,
+  entries: FromEntry[],
+  lateral: () => Scope,
+  site: FlattenSite | null = null,
+): void {
   if (!from) return;
   const start = entries.length;
-  bindItem(cx, from, outer, entries, 'INNER', null, null, false, lateral, hasRightJoin(from));
+  const b: Binding = { start, site, lastRight: site ? lastRightJoin(from) : -1, leafNames: site ? leafNames(from) : [] };
+  bindItem(cx, from, outer, entries, 'INNER', null, null, false, lateral, hasRightJoin(from), b);
   // SQLite's JT_LTORJ: every item left of the last RIGHT/FULL JOIN
   for (let i = entries.length - 1; i > start; i--) {
     const t = entries[i].joinType;
@@ -53,6 +95,44 @@ export function bindFrom(cx: CompileCtx, from: FromItem | null, outer: Scope | n
     for (let j = start; j < i; j++) entries[j].source.leftOfRightJoin = true;
     break;
   }
+}
+
+interface Binding {
+  /** Index in `entries` of the clause's first item. */
+  readonly start: number;
+  readonly site: FlattenSite | null;
+  /** Position of the last RIGHT/FULL JOIN's right item (items before it are JT_LTORJ), or -1. */
+  readonly lastRight: number;
+  /** Lower-cased name of each item that names a table, view or CTE ('' for others). */
+  readonly leafNames: readonly string[];
+}
+
+function leafNames(from: FromItem): string[] {
+  const out: string[] = [];
+  const walk = (item: FromItem): void => {
+    if (item.kind === 'Join') {
+      walk(item.left);
+      walk(item.right);
+    } else out.push(item.kind === 'TableRef' && item.schema === null ? item.name.toLowerCase() : '');
+  };
+  walk(from);
+  return out;
+}
+
+function lastRightJoin(from: FromItem): number {
+  let n = 0;
+  let last = -1;
+  const walk = (item: FromItem, jt: JoinType): void => {
+    if (item.kind === 'Join') {
+      walk(item.left, jt);
+      walk(item.right, item.joinType);
+      return;
+    }
+    if (jt === 'RIGHT' || jt === 'FULL') last = n;
+    n++;
+  };
+  walk(from, 'INNER');
+  return last;
 }
 
 function hasRightJoin(item: FromItem): boolean {
@@ -75,14 +155,15 @@ function bindItem(
   natural: boolean,
   lateral: () => Scope,
   anyRightJoin: boolean,
+  b: Binding,
 ): void {
   if (item.kind === 'Join') {
-    bindItem(cx, item.left, outer, entries, joinType, on, using, natural, lateral, anyRightJoin);
-    bindItem(cx, item.right, outer, entries, item.joinType, item.on, item.using, item.natural, lateral, anyRightJoin);
+    bindItem(cx, item.left, outer, entries, joinType, on, using, natural, lateral, anyRightJoin, b);
+    bindItem(cx, item.right, outer, entries, item.joinType, item.on, item.using, item.natural, lateral, anyRightJoin, b);
     return;
   }
   const leftSources = entries.map((e) => e.source);
-  const entry = bindLeaf(cx, item, outer, joinType, on, lateral);
+  const entry = bindLeaf(cx, item, outer, joinType, on, lateral, b, entries.length - b.start, entries);
   // NATURAL / USING
   let names: string[] = [];
   if (natural) {
@@ -121,9 +202,52 @@ function bindItem(
   entries.push({ ...entry, usingTerms });
 }
 
-function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, outer: Scope | null, joinType: JoinType, on: Expr | null, lateral: () => Scope): FromEntry {
+function bindLeaf(
+  cx: CompileCtx,
+  item: Exclude<FromItem, { kind: 'Join' }>,
+  outer: Scope | null,
+  joinType: JoinType,
+  on: Expr | null,
+  lateral: () => Scope,
+  binding: Binding,
+  k: number,
+  bound: readonly FromEntry[],
+): FromEntry {
   const rt = cx.rt;
   const base = { joinType, on, usingTerms: [] as [Expr, Expr][], indexedBy: null as string | false | null, asOf: null as unknown };
+  // the query flattener, for SELECT cores
+  const verdict = (c: FlattenCandidate): FlattenVerdict => {
+    const site = binding.site;
+    if (!site) return 'no';
+    const jt = k === 0 && site.firstJoin ? site.firstJoin : joinType;
+    return flattenVerdict(cx, c, site, k, jt, site.ltorj || k < binding.lastRight);
+  };
+  const flattened = (c: FlattenCandidate, v: FlattenVerdict = verdict(c)): FromEntry | null => {
+    const site = binding.site;
+    if (!site || v !== 'flatten') return null;
+    const jt = k === 0 && site.firstJoin ? site.firstJoin : joinType;
+    const f = flattenSubquery(cx, c, site, k, jt, site.ltorj || k < binding.lastRight);
+    return { ...base, source: f.source, table: null, op: null, flat: f.flat };
+  };
+  const asIs = <T>(fn: () => T): T => fn();
+  // fromClauseTermCanBeCoroutine: a subquery SQLite does not flatten runs as a co-routine (rows
+  // produced as the outer loop asks for them) when it is not a CTE to materialize
+  // (MATERIALIZED, or used twice without NOT MATERIALIZED), the FROM has no RIGHT JOIN, it is not
+  // joined to itself later, and it is the first item or the left-most subquery with no outer or
+  // CROSS join up to it; otherwise it is materialized when first needed
+  const coroutine = (materialized: boolean | null, uses: number): boolean => {
+    const site = binding.site;
+    if (!site || site.firstJoin !== null || site.index !== 0 || binding.lastRight >= 0) return false;
+    if (materialized === true || (uses >= 2 && materialized !== false)) return false;
+    const name = binding.leafNames[k];
+    if (name && binding.leafNames.indexOf(name, k + 1) >= 0) return false;
+    if (k === 0) return true;
+    if (joinType !== 'INNER' && joinType !== 'COMMA') return false;
+    for (let i = binding.start + 1; i < bound.length; i++) {
+      if (bound[i].joinType !== 'INNER' && bound[i].joinType !== 'COMMA') return false;
+    }
+    return !bound.slice(binding.start).some((e) => e.subquery === true);
+  };
   switch (item.kind) {
     case 'TableRef': {
       const alias = item.alias ?? item.name;
@@ -131,8 +255,17 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
         for (let i = cx.ctes.length - 1; i >= 0; i--) {
           const cte = cx.ctes[i];
           if (cte.name.toLowerCase() !== item.name.toLowerCase()) continue;
-          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan();
-          return { ...base, ...planSource(cx, plan, alias) };
+          rejectAsOf(item.asOf, item.name, 'a common table expression'); // heliosdb time travel (time-travel/as-of.ts)
+          const cf = cte.flat;
+          const cand: FlattenCandidate | null = cf && !cte.recursiveRef
+            ? { ...cf, alias, countError: (n) => sqliteError(`table ${cte.name} has ${n} values for ${cf.names!.length} columns`), within: asIs }
+            : null;
+          const v = cand ? verdict(cand) : 'no';
+          const flat = cand ? flattened(cand, v) : null;
+          if (flat) return flat;
+          // a CTE SQLite flattens but we do not still never computes the columns nobody reads
+          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan(v === 'sqlite-only');
+          return { ...base, ...planSource(cx, plan, alias, !cte.recursiveRef && coroutine(cf?.materialized ?? null, cf?.uses ?? 0)) };
         }
       }
       const schemaName = item.schema?.toLowerCase() ?? null;
@@ -141,7 +274,9 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
       }
       const lname = item.name.toLowerCase();
       if (lname === 'sqlite_master' || lname === 'sqlite_schema' || lname === 'sqlite_temp_master' || lname === 'sqlite_temp_schema') {
-        const t = sqliteSchemaTable(item.name, lname.startsWith('sqlite_temp') || schemaName === 'temp', cx.schema.hasTemp);
+        rejectAsOf(item.asOf, item.name, 'the schema table'); // heliosdb time travel (time-travel/as-of.ts)
+        // heliosdb: sqlite_schema as applications see it, without the _helios_* rows (time-travel/as-of.ts)
+        const t = visibleSchemaTable(cx, sqliteSchemaTable(item.name, lname.startsWith('sqlite_temp') || schemaName === 'temp', cx.schema.hasTemp));
         const slot = rt.allocSlot();
         return { ...base, source: bindTableSource(cx, t, alias, slot), table: t, op: null, indexedBy: null, asOf: item.asOf };
       }
@@ -152,29 +287,47 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
           if (!cx.schema.indexesOf(table.name).some((i) => i.name.toLowerCase() === want)) throw sqliteError(`no such index: ${item.indexedBy}`);
         }
         const slot = rt.allocSlot();
-        return { ...base, source: bindTableSource(cx, table, alias, slot, table.temp ? 'temp' : 'main'), table, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
+        // heliosdb time travel: `t AS OF ...` (and every table of a db.asOf() connection) reads a snapshot (time-travel/as-of.ts)
+        const read = bindAsOf(cx, table, item.asOf);
+        return { ...base, source: bindTableSource(cx, read, alias, slot, table.temp ? 'temp' : 'main'), table: read, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
       }
       const view = cx.schema.view(item.name, dbNameOf(schemaName));
       if (view) {
-        const saved = cx.ctes.splice(0, cx.ctes.length);
-        let plan: QueryPlan;
-        try {
-          plan = cx.compileSelect(view.select, null);
-        } catch (e) {
-          // inside a view, SQLite names tables with their schema
-          if (e instanceof Error && /^no such table: (?!main\.)/.test(e.message)) e.message = e.message.replace('no such table: ', 'no such table: main.');
-          throw e;
-        } finally {
-          cx.ctes.push(...saved);
-        }
+        rejectAsOf(item.asOf, item.name, 'a view'); // heliosdb time travel (time-travel/as-of.ts)
+        // a view's body sees no CTEs of the statement using it
+        const inView = <T>(fn: () => T): T => {
+          const saved = cx.ctes.splice(0, cx.ctes.length);
+          try {
+            return fn();
+          } catch (e) {
+            // inside a view, SQLite names tables with their schema
+            if (e instanceof Error && /^no such table: (?!main\.)/.test(e.message)) e.message = e.message.replace('no such table: ', 'no such table: main.');
+            throw e;
+          } finally {
+            cx.ctes.push(...saved);
+          }
+        };
+        const names = view.columnNames;
+        const flat = flattened({
+          select: view.select,
+          outer: null,
+          alias,
+          names: names ?? null,
+          materialized: null,
+          countError: (n) => sqliteError(`expected ${names!.length} columns for '${view.name}' but got ${n}`),
+          within: inView,
+        });
+        if (flat) return flat;
+        const plan: QueryPlan = inView(() => cx.compileSelect(view.select, null));
         if (view.columnNames && view.columnNames.length !== plan.columns.length) {
           throw sqliteError(`expected ${view.columnNames.length} columns for '${view.name}' but got ${plan.columns.length}`);
         }
         const renamed: QueryPlan = view.columnNames ? { ...plan, columns: plan.columns.map((c, i) => ({ ...c, name: view.columnNames![i] })) } : plan;
-        return { ...base, ...planSource(cx, renamed, alias) };
+        return { ...base, ...planSource(cx, renamed, alias, coroutine(null, 0)) };
       }
       const vt = cx.schema.virtualTables.get(lname);
       if (vt) {
+        rejectAsOf(item.asOf, item.name, 'a virtual table'); // heliosdb time travel (time-travel/as-of.ts)
         const def = cx.functions.virtualTable(vt.name, vt.module, vt.args);
         const b = tableFunctionSource(cx, { kind: 'TableFunctionRef', schema: null, name: vt.name, args: [], alias: item.alias ?? vt.name }, lateral(), def);
         return { ...base, source: b.source, table: null, op: b.op, tvf: b };
@@ -187,8 +340,17 @@ function bindLeaf(cx: CompileCtx, item: Exclude<FromItem, { kind: 'Join' }>, out
       throw sqliteError(`no such table: ${item.schema ? `${item.schema}.` : ''}${item.name}`);
     }
     case 'SubqueryRef': {
+      const flat = flattened({
+        select: item.select,
+        outer,
+        alias: item.alias ?? '',
+        names: null,
+        materialized: null,
+        within: asIs,
+      });
+      if (flat) return flat;
       const plan = cx.compileSelect(item.select, outer);
-      return { ...base, ...planSource(cx, plan, item.alias ?? '') };
+      return { ...base, ...planSource(cx, plan, item.alias ?? '', coroutine(null, 0)) };
     }
     case 'TableFunctionRef': {
       const b = tableFunctionSource(cx, item, lateral());
@@ -202,7 +364,9 @@ export function planSource(
   cx: CompileCtx,
   plan: QueryPlan,
   name: string,
-): { source: ScopeSource; table: null; op: Op; correlated: boolean; finish?: () => void } {
+  /** SQLite would read it as a co-routine: streamed if the join planner makes it the outer loop. */
+  coroutine = false,
+): { source: ScopeSource; table: null; op: Op; correlated: boolean; finish?: () => void; subquery: true; coroutine: boolean } {
   const rt = cx.rt;
   const slot = rt.allocSlot();
   const hook = plan.correlated ? undefined : unusedColumnHooks.get(plan.source);
@@ -227,7 +391,7 @@ export function planSource(
   const op = new SubquerySourceOp(rt, slot, plan.source, plan.correlated);
   rt.resets.push(op);
   const finish = hook && used ? () => hook(used) : undefined;
-  return { source, table: null, op, correlated: plan.correlated, finish };
+  return { source, table: null, op, correlated: plan.correlated, finish, subquery: true, coroutine };
 }
 
 export function noRows(): SqlValue[] {

@@ -18,6 +18,8 @@ import { applyAffinity } from '../semantics/affinity.js';
 import type { Schema } from '../../catalog/schema.js';
 import { compileSelectStmt } from './select.js';
 import { makeCtx } from './statement.js';
+import { vectorPragma } from '../../vector/pragma.js'; // vector: hnsw_ef_search
+import { heliosPragma } from '../time-travel/pragma.js'; // heliosdb MVCC: helios_retention, helios_gc
 
 const COMPILE_OPTIONS = [
   'ATOMIC_INTRINSICS=1', 'COMPILER=gcc-12.2.0', 'DEFAULT_AUTOVACUUM', 'DEFAULT_CACHE_SIZE=-16000', 'DEFAULT_FILE_FORMAT=4',
@@ -181,6 +183,10 @@ export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt
     case 'rekey':
       throw sqliteError('encryption is not available yet in heliosdb-lite');
     default:
+      // vector: PRAGMA hnsw_ef_search (engine/vector/pragma.ts)
+      if (name === 'hnsw_ef_search') return vectorPragma(conn, name, arg, has)!;
+      // heliosdb MVCC: PRAGMA helios_retention / helios_gc (time-travel/pragma.ts)
+      if (name.startsWith('helios_')) return heliosPragma(conn, name, arg, has);
       // SQLite ignores unknown pragmas
       return { columns: [], write: false, run: () => [] };
   }

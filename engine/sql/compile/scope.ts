@@ -22,6 +22,8 @@ export interface Compiled {
   readonly column?: ColumnRef;
   /** Present when the expression is a constant (no columns, params or side effects). */
   readonly constant?: boolean;
+  /** For a FULL JOIN's merged USING column (no single `column`): the sources it coalesces. */
+  readonly sources?: readonly ScopeSource[];
 }
 
 export interface ColumnRef {
@@ -66,6 +68,16 @@ export interface ScopeSource {
   rightJoin?: 'RIGHT' | 'FULL';
   /** Set on the sources left of a FROM's last RIGHT/FULL JOIN (SQLite's JT_LTORJ). */
   leftOfRightJoin?: boolean;
+  /**
+   * A flattened subquery (flatten.ts): its columns are expressions over the subquery's own FROM
+   * items, whose slots are listed here; the source itself never holds a row.
+   */
+  flatSlots?: readonly number[];
+}
+
+/** The runtime slots a reference to a column of `src` reads. */
+export function slotsOf(src: ScopeSource): readonly number[] {
+  return src.flatSlots ?? [src.slot];
 }
 
 export function makeSource(
@@ -121,6 +133,11 @@ export class Scope {
   windows: Map<object, number> | null = null;
   /** Where aggregates are being used wrongly, the error wording SQLite gives ('misuse of aggregate'). */
   aggregateContext: 'where' | 'output' | 'group' | 'none' = 'none';
+  /**
+   * While set, every column reference resolved in this scope (also from nested subqueries)
+   * adds the slots it reads: the join planner learns what a term depends on (prereqAll).
+   */
+  trackSlots: Set<number> | null = null;
 
   /** Creates a scope for a nested query. */
   child(sources: ScopeSource[]): Scope {
@@ -147,6 +164,7 @@ export function resolveColumn(scope: Scope, table: string | null, name: string, 
   for (let s: Scope | null = scope; s; s = s.parent) {
     const found = findIn(s, ltable, lname, name, table);
     if (found) {
+      if (s.trackSlots) track(s.trackSlots, found);
       for (const v of visited) v.query.correlated = true;
       return { compiled: found, scope: s };
     }
@@ -163,6 +181,15 @@ export function resolveColumn(scope: Scope, table: string | null, name: string, 
 }
 
 export type CollationLookup = (name: string) => Collation | undefined;
+
+function track(out: Set<number>, c: Compiled): void {
+  if (c.column) {
+    for (const slot of slotsOf(c.column.source)) out.add(slot);
+    return;
+  }
+  // a FULL JOIN USING column: coalesce() over several sources
+  for (const src of c.sources ?? []) for (const slot of slotsOf(src)) out.add(slot);
+}
 
 function findIn(s: Scope, ltable: string | null, lname: string, name: string, table: string | null): Compiled | null {
   let hit: Compiled | null = null;
@@ -189,10 +216,16 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
   if (hit && fullMatches) return coalesceOf([...fullMatches, hit]);
   if (hit) return hit;
   if (ROWID_NAMES.has(lname)) {
+    let found: ScopeSource | null = null;
     for (const src of s.sources) {
       if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
-      if (src.rowid) return { ev: src.rowid, aff: 'INTEGER', coll: 'BINARY', explicitColl: false, column: { source: src, index: -1 } };
+      if (!src.rowid || (ltable === null && src.qualifiedOnly)) continue;
+      // lookupName's cntTab: an unqualified rowid must have a single candidate
+      if (found) throw sqliteError(`ambiguous column name: ${name}`);
+      found = src;
+      if (ltable !== null) break;
     }
+    if (found) return { ev: found.rowid!, aff: 'INTEGER', coll: 'BINARY', explicitColl: false, column: { source: found, index: -1 } };
   }
   return null;
 }
@@ -213,5 +246,6 @@ function coalesceOf(parts: readonly Compiled[]): Compiled {
           }
           return null;
         };
-  return { ev, aff: parts[0].aff, coll: parts[0].coll, explicitColl: false };
+  const sources = parts.map((p) => p.column?.source).filter((x): x is ScopeSource => x !== undefined);
+  return { ev, aff: parts[0].aff, coll: parts[0].coll, explicitColl: false, sources };
 }

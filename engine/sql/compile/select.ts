@@ -13,14 +13,21 @@ import type { Ev, Op, RowSource } from '../exec/runtime.js';
 import { canonicalCollation } from '../../catalog/build-table.js';
 import type { CompileCtx, QueryPlan, ResultColumnInfo } from './context.js';
 import { compileExpr } from './expr.js';
-import { bindFrom, type FromEntry } from './from.js';
+import { anyCorrelated, bindFrom, finishEntries, planningSources, type FromEntry } from './from.js';
+import { fromItemCount, secondJoinType, type FlattenTarget } from './flatten.js';
 import { planJoins } from './join-plan.js';
-import { ordinalTerm } from './terms.js';
-import { compileAggregation, collectAggregates } from './aggregate.js';
+import { ordinalTerm, sameExpr } from './terms.js';
+import { compileAggregation, collectAggregates, groupKeyRead } from './aggregate.js';
 import { compileWindows, collectWindowCalls } from './window.js';
 import { bindCtes } from './cte.js';
-import { Scope, type Compiled, type ScopeSource } from './scope.js';
+import { Scope, type Compiled, type QueryState, type ScopeSource } from './scope.js';
 import type { OrderRequest } from './access-path.js';
+// EXPLAIN QUERY PLAN and covering-index support (explain-core.ts, order-wish.ts, column-usage.ts)
+import { CoreExplain } from './explain-core.js';
+import { minMaxLimit, orderWishFor } from './order-wish.js';
+import { noteColumnUsage } from './column-usage.js';
+import { CompoundExplain, compoundOrderForExplain, eqpValues } from './explain-compound.js';
+import { planVectorSearch } from '../../vector/planner.js'; // vector: HNSW access path
 
 /**
  * disableUnusedSubqueryResultColumns: a FROM subquery's result columns that the outer query
@@ -30,6 +37,9 @@ import type { OrderRequest } from './access-path.js';
  * the outer query's reads; result columns that an ORDER BY names by position stay computed.
  */
 export const unusedColumnHooks = new WeakMap<RowSource, (used: readonly boolean[]) => void>();
+
+/** Compound plans whose arms disagree on some result column's affinity (no flattening, 17h). */
+export const compoundAffinitiesDiffer = new WeakMap<RowSource, boolean>();
 
 function nullEv(): SqlValue {
   return null;
@@ -47,10 +57,10 @@ function chainHook(from: RowSource, to: RowSource, keep: readonly number[]): voi
 }
 
 export function compileSelectStmt(cx: CompileCtx, stmt: SelectStmt, outer: Scope | null): QueryPlan {
-  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
+  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer, [stmt.body, stmt.orderBy]) : 0;
   try {
     if (stmt.body.kind === 'SelectCore') return compileCore(cx, stmt.body, outer, stmt.orderBy, stmt.limit, stmt.offset);
-    const body = compileBody(cx, stmt.body, outer);
+    const body = compileBody(cx, stmt.body, outer, compoundOrderForExplain(cx, stmt));
     return orderAndLimitCompound(cx, body, stmt.orderBy, stmt.limit, stmt.offset, outer);
   } finally {
     cx.ctes.length -= pushed;
@@ -59,11 +69,13 @@ export function compileSelectStmt(cx: CompileCtx, stmt: SelectStmt, outer: Scope
 
 export type { WithClause };
 
-function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null): QueryPlan {
+/** `eqpOrder`: only while explaining, the ORDER BY SQLite's compound merge sorts this part by (explain-compound.ts). */
+function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpOrder: readonly OrderingTerm[] | null = null): QueryPlan {
   switch (body.kind) {
     case 'SelectCore':
-      return compileCore(cx, body, outer, null, null, null);
+      return compileCore(cx, body, outer, eqpOrder, null, null, true);
     case 'Values': {
+      eqpValues(cx, body.rows.length);
       const scope = outer ? outer.child([]) : new Scope([], null, { correlated: false, depth: 0 });
       const width = body.rows[0].length;
       const rows = body.rows.map((r) => {
@@ -78,14 +90,19 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null): Que
       };
     }
     case 'Compound': {
-      const left = compileBody(cx, body.left, outer);
-      const right = compileBody(cx, body.right, outer);
+      const ex = CompoundExplain.start(cx, body, eqpOrder, () => compileBody(cx, body.left, outer).columns.length);
+      const left = ex ? ex.left(() => compileBody(cx, body.left, outer, ex.sideOrder)) : compileBody(cx, body.left, outer);
+      const right = ex ? ex.right(() => compileBody(cx, body.right, outer, ex.sideOrder)) : compileBody(cx, body.right, outer);
       if (left.columns.length !== right.columns.length) {
         throw sqliteError(`SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
       }
       const colls = left.columns.map((c) => hashableCollation(c.collation) ?? 'BINARY');
       const keys: SortKey[] = left.columns.map((c, i) => ({ index: i, desc: false, nullsFirst: true, collation: cx.collation(c.collation) }));
       const source = new CompoundSource(body.op, left.source, right.source, colls, makeComparator(keys));
+      // (17h) compoundHasDifferentAffinities: every arm's result columns must agree
+      if (compoundAffinitiesDiffer.get(left.source) || compoundAffinitiesDiffer.get(right.source) || left.columns.some((c, i) => c.affinity !== right.columns[i].affinity)) {
+        compoundAffinitiesDiffer.set(source, true);
+      }
       const lh = unusedColumnHooks.get(left.source);
       const rh = unusedColumnHooks.get(right.source);
       if (body.op === 'UNION ALL' && lh && rh) {
@@ -97,6 +114,10 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null): Que
       return { source, columns: left.columns, correlated: left.correlated || right.correlated };
     }
   }
+}
+
+function orderByOutOfRange(i: number, width: number): Error {
+  return sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
 }
 
 function ordinal(n: number): string {
@@ -143,7 +164,7 @@ function orderAndLimitCompound(cx: CompileCtx, plan: QueryPlan, orderBy: readonl
   return { ...plan, source, correlated: plan.correlated || scope.query.correlated };
 }
 
-interface OutputColumn {
+export interface OutputColumn {
   compiled: Compiled | null;
   expr: Expr | null;
   /** for `*` expansion: the source column */
@@ -177,7 +198,7 @@ function hasDuplicateNames(sources: readonly ScopeSource[]): boolean {
   return false;
 }
 
-function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: readonly ScopeSource[], hasFrom: boolean): OutputColumn[] {
+export function expandColumns(cx: CompileCtx, cols: readonly ResultColumn[], sources: readonly ScopeSource[], hasFrom: boolean): OutputColumn[] {
   const out: OutputColumn[] = [];
   const dups = hasDuplicateNames(sources);
   for (const rc of cols) {
@@ -231,98 +252,91 @@ function compileCore(
   orderBy: readonly OrderingTerm[] | null,
   limit: Expr | null,
   offset: Expr | null,
+  compoundArm = false,
 ): QueryPlan {
   const entries: FromEntry[] = [];
+  // every scope of this query shares one state (correlation marks, also from flattened subqueries)
+  const query: QueryState = { correlated: false, depth: outer ? outer.query.depth + 1 : 0 };
   const sources = (): ScopeSource[] => entries.map((e) => e.source);
-  const mkScope = (srcs: ScopeSource[]) => (outer ? outer.child(srcs) : new Scope(srcs, null, { correlated: false, depth: 0 }));
-  let lateralScope: Scope | null = null;
-  bindFrom(cx, core.from, outer, entries, () => {
-    lateralScope = mkScope(sources());
-    return lateralScope;
-  });
+  const mkScope = (srcs: ScopeSource[]) => new Scope(srcs, outer, query);
+
+  // Aggregates and window calls (found from the syntax: `*` holds neither)
+  const itemExprs = core.columns.map((rc) => (rc.kind === 'Expr' ? rc.expr : null));
+  const orderExprs = (orderBy ?? []).map((t) => t.expr);
+  const aggCalls = collectAggregates(cx, [...itemExprs, core.having, ...orderExprs]);
+  const isAggregate = core.groupBy !== null || aggCalls.length > 0;
+  const winCalls = collectWindowCalls([...itemExprs, ...orderExprs]);
+  const target: FlattenTarget = {
+    query,
+    distinct: core.distinct,
+    window: winCalls.length > 0,
+    orderBy: orderExprs.length > 0,
+    orderByReqd: isAggregate && aggCalls.some((c) => !ORDER_INSENSITIVE.has(c.name.toLowerCase())),
+    nSrc: fromItemCount(core.from),
+    secondJoin: secondJoinType(core.from),
+    aggregate: isAggregate,
+    where: core.where !== null,
+    limit: limit !== null,
+    compoundArm,
+    complexResult: itemExprs.some((e) => e !== null && e.kind !== 'Column' && e.kind !== 'Literal'),
+    orderByOnResult: (orderBy ?? []).every((t) => ordinalTerm(t.expr) !== null || itemExprs.some((e) => e !== null && sameExpr(e, t.expr)) || (t.expr.kind === 'Column' && t.expr.table === null && core.columns.some((rc) => rc.kind === 'Expr' && rc.alias?.toLowerCase() === (t.expr as { name: string }).name.toLowerCase()))),
+  };
+  bindFrom(cx, core.from, outer, entries, () => mkScope(sources()), { target, index: 0, firstJoin: null, ltorj: false });
   const scope = mkScope(sources());
-  if (entries.some((e) => e.correlated)) scope.query.correlated = true;
-  if (lateralScope) (lateralScope as Scope).query.correlated && (scope.query.correlated = true);
+  // the tables of flattened subqueries are noted by flatten.ts from the subquery's own syntax
+  // (a view's or CTE's body is not part of this core), before their columns are compiled
+  noteColumnUsage(core, orderBy, scope.sources, scope.sources);
+  if (anyCorrelated(entries)) query.correlated = true;
   const outputs = expandColumns(cx, core.columns, scope.sources, core.from !== null);
 
   // Aliases of result columns are visible (as a fallback) in WHERE, GROUP BY, HAVING and ORDER BY.
-  const aliasExprs = new Map<string, Expr>();
-  core.columns.forEach((rc) => {
-    if (rc.kind === 'Expr' && rc.alias) {
-      const k = rc.alias.toLowerCase();
-      if (!aliasExprs.has(k)) aliasExprs.set(k, rc.expr);
-    }
-  });
-  let aliasDepth = 0;
-  const aliasResolver = (target: Scope) => (name: string): Compiled | null => {
-    const e = aliasExprs.get(name);
-    if (!e || aliasDepth > 0) return null;
-    aliasDepth++;
-    try {
-      return compileExpr(cx, e, target);
-    } finally {
-      aliasDepth--;
-    }
-  };
-
-  // Aggregates and window calls
-  const aggCalls = collectAggregates(cx, [...outputs.map((o) => o.expr), core.having, ...(orderBy ?? []).map((t) => t.expr)]);
-  const isAggregate = core.groupBy !== null || aggCalls.length > 0;
+  const aliases = makeAliasResolver(cx, core);
+  const aliasResolver = aliases.resolver;
   if (core.having && !isAggregate) throw sqliteError('a GROUP BY clause is required before HAVING');
-  const winCalls = collectWindowCalls([...outputs.map((o) => o.expr), ...(orderBy ?? []).map((t) => t.expr)]);
 
   // WHERE and join plan
   scope.aliases = aliasResolver(scope);
-  scope.aliasNames = new Set(aliasExprs.keys());
+  scope.aliasNames = aliases.names;
   scope.aggregateContext = 'where';
-  const orderWish = !isAggregate && winCalls.length === 0 && !core.distinct ? orderRequest(cx, orderBy, scope, entries) : null;
+  const orderWish = orderWishFor(cx, core, orderBy, limit, scope, entries, isAggregate, winCalls.length > 0, aggCalls);
+  const eqpCore = CoreExplain.start(cx, core, orderBy, aggCalls, isAggregate, orderWish, entries);
   const joined = planJoins(cx, entries, core.where, scope, orderWish);
-  let op: Op = joined.op;
+  eqpCore?.afterJoins();
+  let op: Op = minMaxLimit(cx, joined.op, orderWish, joined.ordered, aggCalls, scope);
+  // vector: ORDER BY vector_distance(col, q, metric) LIMIT k may read HNSW index candidates (engine/vector/planner.ts)
+  if (orderBy && limit && !joined.ordered) op = planVectorSearch(cx, { entries, core, orderBy, limit, offset, scope, plain: !isAggregate && winCalls.length === 0 && !core.distinct, fallback: op, details: joined.details }) ?? op;
 
   const outScope = mkScope(sources());
-  outScope.query.correlated = scope.query.correlated;
-  // share correlation state: the output scope is the same query
-  (outScope as { query: unknown }).query = scope.query;
   outScope.aliases = aliasResolver(outScope);
+  // the sources holding rows (flattened subqueries' tables): what aggregation and windows save
+  const rowSources = planningSources(entries);
+  let adjust: ((e: Expr, c: Compiled) => Compiled) | null = null;
   if (isAggregate) {
-    const agg = compileAggregation(cx, op, core.groupBy, aggCalls, scope, outScope, outputs.map((o) => o.expr), entries);
+    const agg = compileAggregation(cx, op, core.groupBy, aggCalls, scope, outScope, outputs.map((o) => o.expr), rowSources);
     op = agg.op;
     outScope.aggregates = agg.slots;
+    const keys = agg.keys;
+    if (keys.terms.length) {
+      // a GROUP BY alias names a result column unless some FROM item has a column of that name
+      const aliasOf = (name: string): Expr | null => {
+        const k = name.toLowerCase();
+        if (scope.sources.some((src) => src.byName.has(k))) return null;
+        const rc = core.columns.find((x) => x.kind === 'Expr' && x.alias?.toLowerCase() === k);
+        return rc && rc.kind === 'Expr' ? rc.expr : null;
+      };
+      adjust = (e, c) => groupKeyRead(cx, keys, e, c, aliasOf);
+    }
     if (core.having) op = new FilterOp(op, compileExpr(cx, core.having, outScope).ev);
   }
   if (winCalls.length > 0) {
-    const win = compileWindows(cx, op, winCalls, core.windows, outScope, sources());
+    eqpCore?.windows(winCalls, core.windows);
+    const win = compileWindows(cx, op, winCalls, core.windows, outScope, rowSources);
     op = win.op;
     outScope.windows = win.slots;
   }
 
   // Projection
-  const evs: Ev[] = [];
-  const columns: ResultColumnInfo[] = [];
-  // result columns cannot refer to each other's aliases (ORDER BY, HAVING and WHERE can)
-  const outAliases = outScope.aliases;
-  outScope.aliases = null;
-  for (const o of outputs) {
-    if (o.direct) {
-      const c = o.direct.source.columns[o.direct.index];
-      evs.push(c.read);
-      columns.push({ name: o.name, affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin });
-      continue;
-    }
-    const c = compileExpr(cx, o.expr!, outScope);
-    const name = o.aliased ? o.name : columnNameFor(c, o);
-    evs.push(c.ev);
-    const ref = c.column;
-    const srcCol = ref && ref.index >= 0 ? ref.source.columns[ref.index] : null;
-    columns.push({
-      name,
-      affinity: c.aff,
-      collation: c.coll ?? 'BINARY',
-      type: srcCol ? srcCol.type : ref && ref.index === -1 ? 'INTEGER' : null,
-      origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : null,
-    });
-  }
-  outScope.aliases = outAliases;
+  const { evs, columns } = projectOutputs(cx, outputs, outScope, adjust);
   const width = evs.length;
 
   // ORDER BY keys (possibly hidden columns)
@@ -340,8 +354,9 @@ function compileCore(
       let idx = -1;
       const n = ordinalTerm(t.expr);
       if (n !== null) {
+        // resolveOrderGroupBy: 1..65535 now, the result column count once every term is resolved
+        if (n < 1 || n > 65535) throw orderByOutOfRange(i, width);
         idx = n - 1;
-        if (idx < 0 || idx >= width) throw sqliteError(`${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
       } else if (e.kind === 'Column' && e.table === null) {
         const k = e.name.toLowerCase();
         const ai = core.columns.findIndex((rc) => rc.kind === 'Expr' && rc.alias?.toLowerCase() === k);
@@ -355,9 +370,12 @@ function compileCore(
       }
       return { index: idx, desc, nullsFirst, collation: cx.collation(coll ?? columns[idx]?.collation ?? 'BINARY') };
     });
+    sortKeys.forEach((k, i) => {
+      if (k.index >= width && ordinalTerm(orderBy[i].expr) !== null) throw orderByOutOfRange(i, width);
+    });
   }
 
-  if (sortKeys && cx.explain && !isAggregate) cx.explain.push('USE TEMP B-TREE FOR ORDER BY');
+  eqpCore?.sorts(sortKeys !== null);
   let source: RowSource = new ProjectSource(op, evs);
   if (core.distinct) {
     source = new DistinctSource(source, width, columns.map((c) => hashableCollation(c.collation) ?? 'BINARY') as CollationName[]);
@@ -375,8 +393,73 @@ function compileCore(
     });
   }
   // FROM subqueries: their columns this query never read are now known
-  for (const e of entries) e.finish?.();
-  return { source, columns, correlated: scope.query.correlated || limitScope.query.correlated };
+  finishEntries(entries);
+  return { source, columns, correlated: query.correlated };
+}
+
+/** Aggregates whose result does not depend on the order of their input (SF_OrderByReqd). */
+const ORDER_INSENSITIVE = new Set(['count', 'min', 'max']);
+
+/** Result-column aliases, usable as a fallback in WHERE, GROUP BY, HAVING and ORDER BY. */
+export function makeAliasResolver(cx: CompileCtx, core: SelectCore): { resolver: (target: Scope) => (name: string) => Compiled | null; names: ReadonlySet<string> } {
+  const aliasExprs = new Map<string, Expr>();
+  core.columns.forEach((rc) => {
+    if (rc.kind === 'Expr' && rc.alias) {
+      const k = rc.alias.toLowerCase();
+      if (!aliasExprs.has(k)) aliasExprs.set(k, rc.expr);
+    }
+  });
+  let aliasDepth = 0;
+  const resolver = (target: Scope) => (name: string): Compiled | null => {
+    const e = aliasExprs.get(name);
+    if (!e || aliasDepth > 0) return null;
+    aliasDepth++;
+    try {
+      return compileExpr(cx, e, target);
+    } finally {
+      aliasDepth--;
+    }
+  };
+  return { resolver, names: new Set(aliasExprs.keys()) };
+}
+
+/** Compiles the result columns in `outScope`, with their names and declared types. */
+export function projectOutputs(
+  cx: CompileCtx,
+  outputs: readonly OutputColumn[],
+  outScope: Scope,
+  adjust: ((e: Expr, c: Compiled) => Compiled) | null = null,
+): { evs: Ev[]; columns: ResultColumnInfo[] } {
+  const evs: Ev[] = [];
+  const columns: ResultColumnInfo[] = [];
+  // result columns cannot refer to each other's aliases (ORDER BY, HAVING and WHERE can)
+  const outAliases = outScope.aliases;
+  outScope.aliases = null;
+  try {
+    for (const o of outputs) {
+      if (o.direct) {
+        const c = o.direct.source.columns[o.direct.index];
+        evs.push(c.read);
+        columns.push({ name: o.name, affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin });
+        continue;
+      }
+      const c = compileExpr(cx, o.expr!, outScope);
+      const name = o.aliased ? o.name : columnNameFor(c, o);
+      evs.push(adjust ? adjust(o.expr!, c).ev : c.ev);
+      const ref = c.column;
+      const srcCol = ref && ref.index >= 0 ? ref.source.columns[ref.index] : null;
+      columns.push({
+        name,
+        affinity: c.aff,
+        collation: c.coll ?? 'BINARY',
+        type: srcCol ? srcCol.type : ref && ref.index === -1 ? 'INTEGER' : null,
+        origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : null,
+      });
+    }
+  } finally {
+    outScope.aliases = outAliases;
+  }
+  return { evs, columns };
 }
 
 function columnNameFor(c: Compiled, o: OutputColumn): string {

@@ -4,7 +4,7 @@
  */
 import type { Expr } from '../ast.js';
 import type { Scope, ScopeSource } from './scope.js';
-import { ROWID_NAMES } from './scope.js';
+import { ROWID_NAMES, slotsOf } from './scope.js';
 
 export function conjuncts(e: Expr | null, out: Expr[] = []): Expr[] {
   if (!e) return out;
@@ -44,13 +44,13 @@ export function sourceOfColumn(sources: readonly ScopeSource[], table: string | 
  * then evaluated once all are bound), which is always correct.
  */
 export function referencedSlots(e: Expr, scope: Scope, out: Set<number>): void {
-  const all = () => scope.sources.forEach((s) => out.add(s.slot));
+  const all = () => scope.sources.forEach((s) => addSlots(out, s));
   const walk = (x: Expr | null): void => {
     if (!x) return;
     switch (x.kind) {
       case 'Column': {
         const hit = sourceOfColumn(scope.sources, x.table, x.name);
-        if (hit) out.add(hit.src.slot);
+        if (hit) addSlots(out, hit.src);
         // a result-column alias may stand for anything: evaluate once every source is bound
         else if (x.table === null && scope.aliasNames?.has(x.name.toLowerCase())) all();
         return;
@@ -105,6 +105,10 @@ export function referencedSlots(e: Expr, scope: Scope, out: Set<number>): void {
     }
   };
   walk(e);
+}
+
+function addSlots(out: Set<number>, src: ScopeSource): void {
+  for (const slot of slotsOf(src)) out.add(slot);
 }
 
 /** Structural equality of expressions, ignoring source positions. */

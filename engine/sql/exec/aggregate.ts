@@ -58,6 +58,8 @@ export class AggregateOp implements Op {
     private readonly slots: readonly number[],
     /** Null rows for the slots, used when an ungrouped aggregate sees no input. */
     private readonly nullRows: readonly (readonly SqlValue[])[],
+    /** Value slots receiving each group's key (its first row's GROUP BY values). */
+    private readonly keySlots: readonly number[] = [],
   ) {}
 
   private newGroup(keyVals: SqlValue[]): Group {
@@ -191,6 +193,8 @@ export class AggregateOp implements Op {
       rt.rowids[this.slots[s]] = g.rowids[s];
     }
     for (let a = 0; a < this.aggs.length; a++) rt.vals[this.aggs[a].slot] = g.accs[a].final();
+    const keySlots = this.keySlots;
+    for (let k = 0; k < keySlots.length; k++) rt.vals[keySlots[k]] = g.keyVals[k];
     return true;
   }
 

@@ -29,6 +29,39 @@ export class FilterOp implements Op {
   }
 }
 
+/**
+ * Terms that read nothing of the loop, tested once each time the loop starts (sqlite3WhereBegin
+ * codes them before the loop): unless every one is true, the loop produces nothing and its
+ * sources are never opened.
+ */
+export class GuardOp implements Op {
+  private pass = false;
+
+  constructor(
+    private readonly child: Op,
+    private readonly terms: readonly Ev[],
+  ) {}
+
+  open(): void {
+    this.pass = false;
+    for (const t of this.terms) {
+      const v = t();
+      if (!(v === 1 || (v !== 0 && v !== null && toBool(v)))) return;
+    }
+    this.pass = true;
+    this.child.open();
+  }
+
+  next(): boolean {
+    return this.pass && this.child.next();
+  }
+
+  close(): void {
+    if (this.pass) this.child.close();
+    this.pass = false;
+  }
+}
+
 /** Sets the given slots to NULL rows (the inner side of an outer join without a match). */
 export function nullSlots(rt: Runtime, slots: readonly number[], nullRows: readonly (readonly SqlValue[])[]): void {
   for (let i = 0; i < slots.length; i++) {
@@ -250,7 +283,8 @@ export class HashLookupOp implements Op {
 
 /**
  * Rows of a RowSource (subquery, view, CTE) exposed as a source slot. When the subquery is not
- * correlated with the outer query its rows are computed once per execution and replayed.
+ * correlated with the outer query its rows are computed once per execution and replayed; a
+ * correlated one, or one read as a co-routine (the outer loop), streams its rows.
  */
 export class SubquerySourceOp implements Op {
   private cache: SqlValue[][] | null = null;
@@ -261,8 +295,13 @@ export class SubquerySourceOp implements Op {
     private readonly rt: Runtime,
     private readonly slot: number,
     private readonly source: { open(): void; next(): SqlValue[] | null; close(): void },
-    private readonly correlated: boolean,
+    private correlated: boolean,
   ) {}
+
+  /** Read as a co-routine by the outer loop (opened once per execution): stream, never cache. */
+  streamRows(): void {
+    this.correlated = true;
+  }
 
   reset(): void {
     this.cache = null;

@@ -281,7 +281,8 @@ export class CompoundSource implements RowSource {
       return out;
     };
     const l = drain(this.left);
-    const r = drain(this.right);
+    // EXCEPT and INTERSECT bypass the right SELECT when the left is empty (OP_IfEmpty)
+    const r = l.length === 0 && this.op !== 'UNION' ? [] : drain(this.right);
     const key = (row: readonly SqlValue[]) => rowKey(row, this.colls);
     const result = new Map<string, SqlValue[]>();
     if (this.op === 'UNION') {

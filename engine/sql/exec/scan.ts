@@ -216,10 +216,22 @@ export function comparePrefix(key: readonly SqlValue[], probe: readonly SqlValue
 }
 
 /**
+ * For an index-only (covering) scan: where each index key column goes in the table-shaped row
+ * the column readers expect (record positions), and whether the key ends with the rowid.
+ */
+export interface CoveringLayout {
+  readonly recordLength: number;
+  /** Pairs [key position, record position]. */
+  readonly places: readonly (readonly [number, number])[];
+  readonly rowidLast: boolean;
+}
+
+/**
  * Scans an index over a range and positions the table row for each entry: for rowid tables the
  * rowid is the last key column and the row is fetched from the table; for a WITHOUT ROWID
  * table's primary-key tree the key is the row; for a WITHOUT ROWID secondary index `pkLookup`
- * maps the key to the row.
+ * maps the key to the row. With a covering layout the row is built from the key alone (no table
+ * access). `reverse` walks the range from its end (ORDER BY ... DESC through an ascending index).
  */
 export class IndexScanOp implements Op {
   private cur: IndexCursor | null = null;
@@ -227,10 +239,15 @@ export class IndexScanOp implements Op {
   private alts: readonly (readonly SqlValue[])[] = [];
   private alt = 0;
   private positioned = false;
-  private hiKey: SqlValue[] | null = null;
-  private hiInclusive = true;
+  /** Range limits in index order: entries run from `startKey` to `endKey`. */
+  private startKey: SqlValue[] | null = null;
+  private startInclusive = true;
+  private endKey: SqlValue[] | null = null;
+  private endInclusive = true;
   private bounded = false;
   private prefix: readonly SqlValue[] = [];
+  private covering: CoveringLayout | null = null;
+  private template: SqlValue[] = [];
 
   constructor(
     private readonly rt: Runtime,
@@ -241,14 +258,28 @@ export class IndexScanOp implements Op {
     private readonly range: IndexRange,
     private readonly mode: 'rowid' | 'key-is-row' | 'pk-lookup',
     private readonly pkLookup: ((key: readonly SqlValue[]) => readonly SqlValue[] | undefined) | null = null,
+    private readonly reverse = false,
   ) {}
+
+  /** Reads rows from the index key alone (null: read the table row). Set before execution. */
+  setCovering(layout: CoveringLayout | null): void {
+    this.covering = layout;
+    this.template = layout ? new Array<SqlValue>(layout.recordLength).fill(null) : [];
+  }
+
+  get isCovering(): boolean {
+    return this.covering !== null;
+  }
 
   open(): void {
     const view = this.rt.host.view();
     this.cur = view.openIndex(this.indexRoot, this.keyInfo).cursor();
-    this.table = this.mode === 'rowid' ? view.openTable(this.tableRoot) : null;
+    this.table = this.mode === 'rowid' && !this.covering ? view.openTable(this.tableRoot) : null;
     this.alts = this.range.prefixes();
-    if (this.alts.length > 1) this.alts = dedupSorted(this.alts, this.keyInfo);
+    if (this.alts.length > 1) {
+      this.alts = dedupSorted(this.alts, this.keyInfo);
+      if (this.reverse) this.alts = this.alts.slice().reverse();
+    }
     this.alt = 0;
     this.positioned = false;
   }
@@ -280,9 +311,18 @@ export class IndexScanOp implements Op {
       [lo, hi] = [hi, lo];
       [loIncl, hiIncl] = [hiIncl, loIncl];
     }
-    this.hiKey = hi !== undefined ? [...prefix, hi] : null;
-    this.hiInclusive = hiIncl;
-    if (lo !== undefined) return cur.seek([...prefix, lo], loIncl ? 'ge' : 'gt');
+    this.startKey = lo !== undefined ? [...prefix, lo] : null;
+    this.startInclusive = loIncl;
+    this.endKey = hi !== undefined ? [...prefix, hi] : null;
+    this.endInclusive = hiIncl;
+    if (this.reverse) {
+      if (this.endKey) return cur.seek(this.endKey, hiIncl ? 'le' : 'lt');
+      // NULLs never satisfy a bound: in a DESC column they sort last
+      if (this.bounded && descCol) return cur.seek([...prefix, null], 'lt');
+      if (n === 0) return cur.last();
+      return cur.seek(prefix, 'le');
+    }
+    if (this.startKey) return cur.seek(this.startKey, loIncl ? 'ge' : 'gt');
     if (this.bounded && !descCol) return cur.seek([...prefix, null], 'gt'); // NULLs never satisfy a bound
     if (n === 0) return cur.first();
     return cur.seek(prefix, 'ge');
@@ -297,7 +337,7 @@ export class IndexScanOp implements Op {
         this.positioned = true;
         ok = this.startAlt();
       } else {
-        ok = cur.next();
+        ok = this.reverse ? cur.prev() : cur.next();
       }
       if (ok && cur.valid) {
         const key = cur.key();
@@ -315,14 +355,29 @@ export class IndexScanOp implements Op {
     const ki = this.keyInfo;
     if (comparePrefix(key, this.prefix, ki) !== 0) return false;
     if (this.bounded && key[this.prefix.length] === null) return false;
-    if (this.hiKey) {
-      const c = comparePrefix(key, this.hiKey, ki);
-      if (c > 0 || (c === 0 && !this.hiInclusive)) return false;
+    if (this.reverse) {
+      if (this.startKey) {
+        const c = comparePrefix(key, this.startKey, ki);
+        if (c < 0 || (c === 0 && !this.startInclusive)) return false;
+      }
+    } else if (this.endKey) {
+      const c = comparePrefix(key, this.endKey, ki);
+      if (c > 0 || (c === 0 && !this.endInclusive)) return false;
     }
     return true;
   }
 
   private emit(key: readonly SqlValue[]): boolean {
+    const cov = this.covering;
+    if (cov) {
+      const places = cov.places;
+      // no column read at all (count(*), EXISTS): one shared all-NULL row will do
+      const row = places.length === 0 ? this.template : this.template.slice();
+      for (let i = 0; i < places.length; i++) row[places[i][1]] = key[places[i][0]];
+      this.rt.rows[this.slot] = row;
+      this.rt.rowids[this.slot] = cov.rowidLast ? (key[key.length - 1] as Rowid) : null;
+      return true;
+    }
     switch (this.mode) {
       case 'rowid': {
         const rowid = key[key.length - 1] as Rowid;
@@ -371,5 +426,38 @@ export class SingleRowOp implements Op {
     this.done = true;
     return true;
   }
+  close(): void {}
+}
+
+/**
+ * `SELECT count(*) FROM t` (SQLite's isSimpleCount / OP_Count): one row per entry of a b-tree,
+ * counted from the pages without decoding a key or record. The rows carry no values (the query
+ * reads none).
+ */
+export class CountOnlyOp implements Op {
+  private n = 0;
+  private i = 0;
+  private readonly empty: readonly SqlValue[];
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly slot: number,
+    private readonly count: () => number,
+    recordLength: number,
+  ) {
+    this.empty = new Array<SqlValue>(recordLength).fill(null);
+  }
+
+  open(): void {
+    this.n = this.count();
+    this.i = 0;
+    this.rt.rows[this.slot] = this.empty;
+    this.rt.rowids[this.slot] = null;
+  }
+
+  next(): boolean {
+    return this.i++ < this.n;
+  }
+
   close(): void {}
 }

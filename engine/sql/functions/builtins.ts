@@ -16,6 +16,7 @@ import {
 } from './registry.js';
 import { coreScalars } from './scalar.js';
 import { textScalars } from './text.js';
+import { vectorScalars } from '../../vector/functions.js'; // vector: VECTOR functions (engine/vector/functions.ts)
 
 export const builtinScalars: readonly ScalarFunctionDef[] = [
   ...coreScalars,
@@ -23,6 +24,7 @@ export const builtinScalars: readonly ScalarFunctionDef[] = [
   ...mathScalars,
   ...(jsonScalars as readonly ScalarFunctionDef[]),
   ...datetimeScalars,
+  ...vectorScalars, // vector: vector(), vector_distance(), ...
 ];
 
 export const builtinAggregates: readonly AggregateFunctionDef[] = [

@@ -277,7 +277,9 @@ function parseUnary(p: Parser): Expr {
       const operand = parseUnary(p);
       p.leave();
       if (operand.kind === 'Literal') {
-        if (operand.value === 9223372036854775808 && /^[0-9]+$/.test(p.slice(operand))) {
+        // codeInteger(): the text of the literal is exactly 2^63 (leading zeros aside), not a
+        // REAL that rounds to it (-9223372036854775809 stays REAL).
+        if (operand.value === 9223372036854775808 && p.slice(operand).replace(/^[(\s]*0*|[)\s]*$/g, '') === '9223372036854775808') {
           return { kind: 'Literal', value: INT64_MIN, start, end: operand.end };
         }
         const text = p.slice(operand);

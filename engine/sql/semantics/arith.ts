@@ -182,7 +182,8 @@ export function bitOr(a: SqlValue, b: SqlValue): SqlValue {
 export function bitNot(a: SqlValue): SqlValue {
   if (a === null) return null;
   const x = toInt64(a);
-  if (typeof x === 'number' && x > -9007199254740991) return -x - 1;
+  // ~(2^53 - 1) is -2^53, outside the safe range: it must become a bigint
+  if (typeof x === 'number' && x < 9007199254740991) return -x - 1;
   return integerFromBigInt(BigInt.asIntN(64, ~int64(x)));
 }
 

@@ -30,3 +30,15 @@ SELECT json_object('a');
 SELECT json_extract(doc, '$.a') FROM j WHERE id = 4;
 SELECT json_array(x'00');
 SELECT json(x'00');
+-- JSON subtype of aggregate arguments (json_group_array/json_group_object nest JSON values)
+CREATE TABLE jg (a INTEGER, b TEXT);
+INSERT INTO jg VALUES (1, 'x'), (3, 'y'), (3, 'y');
+SELECT json_group_array(json_object('a', a, 'b', b) ORDER BY a) FROM jg;
+SELECT json_group_array(json_array(a) ORDER BY a DESC) FROM jg;
+SELECT json_group_object(b, json_array(a) ORDER BY b) FROM jg;
+SELECT json_group_array(json_object('a', a) ORDER BY a DESC) FROM jg;
+SELECT json_group_array(DISTINCT json_array(a) ORDER BY a) FROM jg;
+SELECT json_group_array(json('[1]')), json_group_array('[1]'), json_group_array(json_extract('{"x":[1]}', '$.x')) FROM jg WHERE a = 1;
+SELECT b, json_group_array(json_object('a', a)) FROM jg GROUP BY b ORDER BY b;
+SELECT json_group_array(a) FILTER (WHERE a > 1), json_group_array(json_array(a)) FILTER (WHERE a > 1) FROM jg;
+SELECT (SELECT json_group_array(json_object('a', a)) FROM (SELECT a FROM jg ORDER BY a));

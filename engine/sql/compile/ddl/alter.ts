@@ -18,6 +18,7 @@ import { buildTable } from '../../../catalog/build-table.js';
 import { keywordCheck } from './create.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { schemaTxn } from './schema-txn.js';
+import { vectorColumnDropped, vectorColumnRenamed, vectorTableRenamed } from '../../../vector/ddl.js'; // vector: definitions follow table DDL
 import type { ColumnDescriptor } from '../../session-api.js';
 
 function dequote(t: string): string {
@@ -153,6 +154,7 @@ function renameTable(cx: CompileCtx, conn: Connection, table: TableSchema, newNa
       }
       return null;
     });
+    vectorTableRenamed(st, conn, table.temp, old, newName); // vector: declared HNSW indexes follow the table
     st.done(conn);
   };
 }
@@ -212,6 +214,7 @@ function renameColumn(cx: CompileCtx, conn: Connection, table: TableSchema, oldN
       }
       return null;
     });
+    vectorColumnRenamed(st, conn, table.temp, tname, oldName, newName); // vector: declared HNSW indexes follow the column
     st.done(conn);
   };
 }
@@ -338,6 +341,7 @@ function dropColumn(cx: CompileCtx, conn: Connection, table: TableSchema, name: 
       }
       for (const [rowid, rec] of rows) t.insert(rowid, rec);
     }
+    vectorColumnDropped(st, conn, table.temp, table.name, col.name); // vector: HNSW indexes on the column go with it
     st.done(conn);
   };
 }

@@ -12,7 +12,7 @@
 import { sqliteError } from '../../../common/errors.js';
 import { compareValues, type Collation, type SqlValue } from '../../../common/value.js';
 import type { IndexSchema, TableSchema } from '../../../catalog/types.js';
-import { dbNameOf, type DbName } from '../../../catalog/schema.js';
+import { dbNameOf, pIndexOrder, type DbName } from '../../../catalog/schema.js';
 import type { AnalyzeStmt } from '../../ast.js';
 import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
@@ -108,20 +108,7 @@ function isInternal(t: TableSchema): boolean {
 function tableJob(cx: CompileCtx, table: TableSchema, only: IndexSchema | null): TableJob {
   let list: IndexSchema[];
   if (only) list = [only];
-  else {
-    // Table.pIndex order: the most recently created first (the WITHOUT ROWID PK among them)
-    const created = cx.schema.indexesOf(table.name).slice();
-    if (table.withoutRowid) {
-      const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
-      if (pk) {
-        const n = autoindexNumber(pk.name);
-        let at = 0;
-        while (at < created.length && created[at].origin !== 'c' && autoindexNumber(created[at].name) < n) at++;
-        created.splice(at, 0, pk);
-      }
-    }
-    list = created.reverse();
-  }
+  else list = pIndexOrder(cx.schema, table); // Table.pIndex order
   const indexes = list.map((idx) => {
     const keyInfo = keyInfoFor(cx, table, idx);
     return {
@@ -134,10 +121,6 @@ function tableJob(cx: CompileCtx, table: TableSchema, only: IndexSchema | null):
   });
   const tableRow = only === null && !list.some((i) => !i.partial);
   return { table, indexes, tableRow };
-}
-
-function autoindexNumber(name: string): number {
-  return Number(name.slice(name.lastIndexOf('_') + 1));
 }
 
 function deleteRows(t: ReturnType<WriteTxn['openTable']>, field: number, name: string): void {

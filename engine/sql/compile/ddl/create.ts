@@ -282,6 +282,7 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
   if (view && stmt.timing !== 'INSTEAD OF') throw sqliteError(`cannot create ${stmt.timing} trigger on view: ${stmt.table}`);
   if (table && stmt.timing === 'INSTEAD OF') throw sqliteError(`cannot create INSTEAD OF trigger on table: ${stmt.table}`);
   if (table && table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError('cannot create trigger on system table');
+  checkStepTargets(stmt);
   const text = storedSql('TRIGGER', sql, stmt.start, stmt.end);
   const tblName = (table ?? view)!.name;
   return () => {
@@ -289,6 +290,18 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
     st.insert({ type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
     st.done(conn);
   };
+}
+
+/**
+ * parse.y's trnm: the targets of a trigger program's steps are unqualified (an error raised while
+ * the body is parsed, so after sqlite3BeginTrigger's).
+ */
+function checkStepTargets(stmt: CreateTriggerStmt): void {
+  for (const b of stmt.body) {
+    if ((b.kind === 'Insert' && b.schema !== null) || ((b.kind === 'Update' || b.kind === 'Delete') && b.table.schema !== null)) {
+      throw sqliteError('qualified table names are not allowed on INSERT, UPDATE, and DELETE statements within triggers');
+    }
+  }
 }
 
 export function createVirtualTable(cx: CompileCtx, conn: Connection, stmt: import('../../ast.js').CreateVirtualTableStmt, sql: string): () => void {

@@ -11,6 +11,7 @@ import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
 import { compileDelete } from '../dml/delete.js';
 import { schemaTxn } from './schema-txn.js';
+import { vectorTableDropped } from '../../../vector/ddl.js'; // vector: definitions go with the table
 
 const SCHEMA_TABLES = new Set(['sqlite_master', 'sqlite_schema', 'sqlite_temp_master', 'sqlite_temp_schema']);
 
@@ -51,6 +52,7 @@ export function compileDrop(cx: CompileCtx, conn: Connection, stmt: DropStmt): (
           conn.changes = saved;
           conn.totalChanges = savedTotal;
         }
+        vectorTableDropped(st, conn, t.temp, t.name); // vector: declared HNSW indexes go with the table
         const removed = st.delete((r) => r.tblName.toLowerCase() === lname && (r.type === 'table' || r.type === 'index' || r.type === 'trigger'));
         for (const r of removed) if (r.rootpage > 0) st.dropTree(r.rootpage);
         if (t.autoincrement) {

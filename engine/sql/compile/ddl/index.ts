@@ -12,6 +12,7 @@ import { compileAnalyze } from './analyze.js';
 import { createIndex, createTable, createTrigger, createView, createVirtualTable } from './create.js';
 import { compileDrop } from './drop.js';
 import { compileVacuum } from './vacuum.js';
+import { createVectorIndex, dropVectorIndex } from '../../../vector/ddl.js'; // vector: USING hnsw
 
 type DdlStatement = Extract<
   Statement,
@@ -28,7 +29,8 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
       fn = createTable(cx, conn, stmt, src);
       break;
     case 'CreateIndex':
-      fn = createIndex(cx, conn, stmt, src);
+      // vector: CREATE INDEX ... USING hnsw (engine/vector/ddl.ts)
+      fn = stmt.using ? createVectorIndex(cx, conn, stmt, src) : createIndex(cx, conn, stmt, src);
       break;
     case 'CreateView':
       fn = createView(cx, conn, stmt, src);
@@ -40,7 +42,7 @@ export function compileDdl(cx: CompileCtx, conn: Connection, stmt: DdlStatement,
       fn = createVirtualTable(cx, conn, stmt, src);
       break;
     case 'Drop':
-      fn = compileDrop(cx, conn, stmt);
+      fn = dropVectorIndex(cx, conn, stmt) ?? compileDrop(cx, conn, stmt); // vector: DROP INDEX of an hnsw index
       break;
     case 'AlterTable':
       fn = compileAlter(cx, conn, stmt);

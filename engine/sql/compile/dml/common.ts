@@ -1,17 +1,24 @@
 /**
- * Pieces shared by the INSERT, UPDATE and DELETE compilers: target resolution, RETURNING, and
- * pseudo-table sources (excluded.*).
+ * Pieces shared by the INSERT, UPDATE and DELETE compilers: target resolution, pseudo-table
+ * sources (excluded.*, and the NEW / OLD of triggers) and the run wrapper of a statement.
+ * RETURNING is in returning.ts.
  */
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
 import type { TableSchema } from '../../../catalog/types.js';
 import { dbNameOf } from '../../../catalog/schema.js';
-import type { ResultColumn } from '../../ast.js';
-import type { Ev } from '../../exec/runtime.js';
-import type { ColumnDescriptor } from '../../session-api.js';
+import type { Connection } from '../../connection.js';
+import type { QualifiedTableName, WithClause } from '../../ast.js';
+import type { FromEntry } from '../from.js';
+import { TableWriter } from './writer.js';
+import type { RowSource } from '../../exec/runtime.js';
+import type { RunPlan } from '../statement.js';
+import { bindCtes } from '../cte.js';
+import type { Scope } from '../scope.js';
 import type { CompileCtx } from '../context.js';
-import { compileExpr } from '../expr.js';
-import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from '../scope.js';
+import { makeSource, type ScopeColumn, type ScopeSource } from '../scope.js';
+import { autoincRegisters } from './autoincrement.js';
+import { keepWritesOnError } from './statement-journal.js';
 
 export function targetTable(cx: CompileCtx, name: string, schemaName: string | null): TableSchema {
   const db = dbNameOf(schemaName);
@@ -26,42 +33,8 @@ export function targetTable(cx: CompileCtx, name: string, schemaName: string | n
   throw sqliteError(`no such table: ${schemaName ? `${schemaName}.` : ''}${name}`);
 }
 
-export interface Returning {
-  readonly columns: ColumnDescriptor[];
-  readonly evs: Ev[];
-}
-
-export function compileReturning(cx: CompileCtx, items: readonly ResultColumn[] | null, scope: Scope, table: TableSchema): Returning | null {
-  if (!items) return null;
-  const evs: Ev[] = [];
-  const columns: ColumnDescriptor[] = [];
-  const src = scope.sources[0];
-  for (const rc of items) {
-    if (rc.kind === 'Star' || rc.kind === 'TableStar') {
-      src.columns.forEach((c) => {
-        evs.push(c.read);
-        columns.push({ name: c.name, column: c.name, table: table.name, database: table.temp ? 'temp' : 'main', type: c.type });
-      });
-      continue;
-    }
-    const c = compileExpr(cx, rc.expr, scope);
-    evs.push(c.ev);
-    const ref = c.column;
-    const col = ref && ref.index >= 0 ? ref.source.columns[ref.index] : null;
-    const name = rc.alias ?? (rc.expr.kind === 'Column' && col ? col.name : rc.text);
-    columns.push({ name, column: col ? col.name : null, table: col ? table.name : null, database: col ? (table.temp ? 'temp' : 'main') : null, type: col ? col.type : null });
-  }
-  return { columns, evs };
-}
-
-export function evalRow(evs: readonly Ev[]): SqlValue[] {
-  const out = new Array<SqlValue>(evs.length);
-  for (let i = 0; i < evs.length; i++) out[i] = evs[i]();
-  return out;
-}
-
 /** A pseudo-table whose row (values in the table's column order) is placed in its slot. */
-export function pseudoTable(cx: CompileCtx, table: TableSchema, name: string): ScopeSource {
+export function pseudoTable(cx: CompileCtx, table: TableSchema, name: string, rowid = false): ScopeSource {
   const rt = cx.rt;
   const slot = rt.allocSlot();
   const cols: ScopeColumn[] = table.columns.map((c, ci) => ({
@@ -76,7 +49,79 @@ export function pseudoTable(cx: CompileCtx, table: TableSchema, name: string): S
     origin: null,
     hidden: false,
   }));
-  const src = makeSource(slot, name, null, cols, () => rt.rowids[slot], table.columns.length);
+  const src = makeSource(slot, name, null, cols, rowid && !table.withoutRowid ? () => rt.rowids[slot] : null, table.columns.length);
   src.qualifiedOnly = true;
   return src;
+}
+
+export interface DmlRunOptions {
+  /** A top-level statement (not a step of a trigger program): it owns the AUTOINCREMENT registers. */
+  readonly top: boolean;
+  /** The AUTOINCREMENT tables its programs may insert into (autoincTables), when top. */
+  readonly autoinc: readonly TableSchema[];
+  /** It runs without a statement journal (statement-journal.ts). */
+  readonly noJournal: boolean;
+  /** Its RETURNING rows, if any. */
+  readonly returned: { take(): SqlValue[][] } | null;
+  /** It sets total_changes() from its own count (not the INSTEAD OF triggers of a view). */
+  readonly counts?: boolean;
+}
+
+/**
+ * The run function of an INSERT, UPDATE or DELETE around `body` (which writes the rows): the
+ * change counters, the AUTOINCREMENT registers of a top-level statement (written back when it
+ * succeeds), the rows kept by a failing statement without a journal, the RETURNING rows.
+ */
+export function dmlRun(cx: CompileCtx, conn: Connection, o: DmlRunOptions, body: () => void): () => SqlValue[][] {
+  const regs = o.top ? autoincRegisters(conn) : null;
+  const { autoinc, noJournal, returned } = o;
+  const counts = o.counts ?? true;
+  return () => {
+    conn.changes = 0;
+    returned?.take(); // rows left by a failed run
+    const startTotal = conn.totalChanges;
+    if (regs !== null) regs.begin(cx, autoinc);
+    try {
+      body();
+      if (regs !== null) regs.end(autoinc);
+    } catch (e) {
+      if (noJournal) keepWritesOnError(conn, e);
+      throw e;
+    } finally {
+      if (counts) conn.totalChanges = startTotal + conn.changes;
+    }
+    return returned !== null ? returned.take() : [];
+  };
+}
+
+/** Compiles a statement (`body`) with the CTEs of its WITH clause visible while its parts compile. */
+export function withCtes(cx: CompileCtx, w: WithClause | null, outer: Scope | null, body: () => RunPlan): RunPlan {
+  const pushed = w ? bindCtes(cx, w, outer) : 0;
+  try {
+    return body();
+  } finally {
+    cx.ctes.length -= pushed;
+  }
+}
+
+/** All rows of a row source (materialised before the statement writes anything). */
+export function drainRows(source: RowSource): SqlValue[][] {
+  const out: SqlValue[][] = [];
+  source.open();
+  try {
+    for (let r = source.next(); r !== null; r = source.next()) out.push(r);
+  } finally {
+    source.close();
+  }
+  return out;
+}
+
+/** The target of an UPDATE or DELETE: its table, its writer, and its entry, first in the join. */
+export function targetEntry(cx: CompileCtx, conn: Connection, target: QualifiedTableName): { table: TableSchema; writer: TableWriter; entries: FromEntry[] } {
+  const table = targetTable(cx, target.name, target.schema);
+  const writer = new TableWriter(cx, conn, table, target.alias);
+  const entries: FromEntry[] = [
+    { source: writer.source, joinType: 'INNER', on: null, usingTerms: [], table, op: null, indexedBy: target.indexedBy, asOf: null },
+  ];
+  return { table, writer, entries };
 }

@@ -10,40 +10,32 @@ import type { DeleteStmt } from '../../ast.js';
 import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
-import type { FromEntry } from '../from.js';
 import { planJoins } from '../join-plan.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
-import { bindCtes } from '../cte.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { insteadOfView, compileViewDelete } from './view-dml.js';
-import { compileReturning, evalRow, targetTable } from './common.js';
+import { dmlRun, withCtes, targetEntry } from './common.js';
+import { autoincTables } from './autoincrement.js';
+import { compileReturning, ReturningRows } from './returning.js';
 import { inTableOrder, orderAndLimit } from './update.js';
-import { TableWriter } from './writer.js';
 import { keyInfoFor } from '../access-path.js';
+import { vectorTableCleared } from '../../../vector/dml-hooks.js'; // vector: truncate hook
 
 export function compileDelete(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, outer: Scope | null = null): RunPlan {
-  // WITH before the statement: the CTEs are visible while its parts compile
-  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
-  try {
-    return compileDeleteBody(cx, conn, stmt, outer);
-  } finally {
-    cx.ctes.length -= pushed;
-  }
+  return withCtes(cx, stmt.with, outer, () => compileDeleteBody(cx, conn, stmt, outer));
 }
 
-function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, outer: Scope | null = null): RunPlan {
+function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, outer: Scope | null): RunPlan {
   cx.writes = true;
   const view = stmt.table.schema === null || dbNameOf(stmt.table.schema) ? insteadOfView(cx, stmt.table.name, dbNameOf(stmt.table.schema), 'DELETE') : null;
   if (view) return compileViewDelete(cx, conn, stmt, view, outer);
-  const table = targetTable(cx, stmt.table.name, stmt.table.schema);
-  const writer = new TableWriter(cx, conn, table, stmt.table.alias);
-  const entries: FromEntry[] = [
-    { source: writer.source, joinType: 'INNER', on: null, usingTerms: [], table, op: null, indexedBy: stmt.table.indexedBy, asOf: null },
-  ];
+  const { table, writer, entries } = targetEntry(cx, conn, stmt.table);
   const scope = outer ? outer.child([writer.source]) : new Scope([writer.source], null, { correlated: false, depth: 0 });
   const joined = planJoins(cx, entries, stmt.where, scope, null);
-  const returning = compileReturning(cx, stmt.returning, scope, table);
+  const returning = compileReturning(cx, stmt.returning, scope, table, false);
+  // RETURNING rows are produced by the writer as it writes each row (before AFTER triggers)
+  const returned = returning ? new ReturningRows(writer, returning) : null;
   const orderEvs = (stmt.orderBy ?? []).map((t) => compileExpr(cx, t.expr, scope));
   const limitScope = new Scope([], outer, scope.query);
   const limitEv = stmt.limit ? compileExpr(cx, stmt.limit, limitScope).ev : null;
@@ -55,52 +47,47 @@ function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, o
     cx.schema.triggersOf(table.name).length === 0 && !(cx.schema.referencedBy.get(table.name.toLowerCase())?.length) &&
     !table.autoincrement;
 
+  const body = (): void => {
+    if (truncatable && (!conn.pragmas.foreignKeys || table.foreignKeys.length === 0 || conn.deferredViolations === 0)) {
+      const view = rt.host.writeView();
+      const t = view.openTable(table.root);
+      conn.changes = t.count();
+      t.clear();
+      vectorTableCleared(conn, table); // vector: the HNSW indexes learn that every row went (engine/vector/dml-hooks.ts)
+      for (const idx of cx.schema.indexesOf(table.name)) view.openIndex(idx.root, keyInfoFor(cx, table, idx)).clear();
+      return;
+    }
+    type Hit = { row: readonly SqlValue[]; rowid: Rowid | null; keys: SqlValue[] };
+    let hits: Hit[] = [];
+    const op = joined.op;
+    op.open();
+    try {
+      while (op.next()) hits.push({ row: rt.rows[slot], rowid: rt.rowids[slot], keys: orderEvs.map((o) => o.ev()) });
+    } finally {
+      op.close();
+    }
+    if (orderEvs.length || limitEv) {
+      hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+      hits = inTableOrder(cx, table, hits, (h) => h.rowid, (h) => h.row);
+    }
+    for (const h of hits) {
+      let vals: SqlValue[] | undefined;
+      if (!table.withoutRowid) {
+        vals = writer.load(h.rowid!);
+        if (!vals) continue;
+      } else {
+        rt.rows[slot] = h.row;
+        rt.rowids[slot] = null;
+        vals = writer.currentVals();
+      }
+      writer.deleteRow(h.rowid, vals);
+    }
+  };
+
+  const top = outer === null && cx.trigger === null;
   return {
     columns: returning ? returning.columns : [],
     write: true,
-    run: () => {
-      conn.changes = 0;
-      const startTotal = conn.totalChanges;
-      try {
-        if (truncatable && (!conn.pragmas.foreignKeys || table.foreignKeys.length === 0 || conn.deferredViolations === 0)) {
-          const view = rt.host.writeView();
-          const t = view.openTable(table.root);
-          conn.changes = t.count();
-          t.clear();
-          for (const idx of cx.schema.indexesOf(table.name)) view.openIndex(idx.root, keyInfoFor(cx, table, idx)).clear();
-          return [];
-        }
-        type Hit = { row: readonly SqlValue[]; rowid: Rowid | null; keys: SqlValue[] };
-        let hits: Hit[] = [];
-        const op = joined.op;
-        op.open();
-        try {
-          while (op.next()) hits.push({ row: rt.rows[slot], rowid: rt.rowids[slot], keys: orderEvs.map((o) => o.ev()) });
-        } finally {
-          op.close();
-        }
-        if (orderEvs.length || limitEv) {
-          hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
-          hits = inTableOrder(cx, table, hits, (h) => h.rowid, (h) => h.row);
-        }
-        const out: SqlValue[][] = [];
-        for (const h of hits) {
-          let vals: SqlValue[] | undefined;
-          if (!table.withoutRowid) {
-            vals = writer.load(h.rowid!);
-            if (!vals) continue;
-          } else {
-            rt.rows[slot] = h.row;
-            rt.rowids[slot] = null;
-            vals = writer.currentVals();
-          }
-          if (returning) out.push(evalRow(returning.evs));
-          writer.deleteRow(h.rowid, vals);
-        }
-        return out;
-      } finally {
-        conn.totalChanges = startTotal + conn.changes;
-      }
-    },
+    run: dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal: false, returned }, body),
   };
 }

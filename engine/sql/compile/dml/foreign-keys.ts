@@ -43,7 +43,19 @@ export class ForeignKeys {
     return this.conn.pragmas.foreignKeys;
   }
 
+  /** Resolved parent keys (the schema of a compiled statement does not change). */
+  private readonly parentKeys = new Map<ForeignKeySchema, ParentKey>();
+
   private parentKey(child: TableSchema, fk: ForeignKeySchema): ParentKey {
+    let pk = this.parentKeys.get(fk);
+    if (pk === undefined) {
+      pk = this.resolveParentKey(child, fk);
+      this.parentKeys.set(fk, pk);
+    }
+    return pk;
+  }
+
+  private resolveParentKey(child: TableSchema, fk: ForeignKeySchema): ParentKey {
     const parent = this.cx.schema.table(fk.parentTable);
     if (!parent) throw sqliteError(`no such table: main.${fk.parentTable}`);
     const mismatch = () => sqliteError(`foreign key mismatch - "${child.name}" referencing "${parent.name}"`);

@@ -14,10 +14,12 @@ import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
-import { bindCtes } from '../cte.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { insteadOfView, compileViewInsert } from './view-dml.js';
-import { compileReturning, evalRow, pseudoTable, targetTable } from './common.js';
+import { dmlRun, drainRows, withCtes, pseudoTable, targetTable } from './common.js';
+import { autoincTables } from './autoincrement.js';
+import { compileReturning, ReturningRows } from './returning.js';
+import { mayAbort } from './statement-journal.js';
 import { TableWriter, type UpsertHandler } from './writer.js';
 import { sameExpr } from '../terms.js';
 import { canonicalCollation } from '../../../catalog/build-table.js';
@@ -26,16 +28,10 @@ import { applyAffinity } from '../../semantics/affinity.js';
 const ROWID = new Set(['rowid', 'oid', '_rowid_']);
 
 export function compileInsert(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null = null): RunPlan {
-  // WITH before the statement: the CTEs are visible while its parts compile
-  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
-  try {
-    return compileInsertBody(cx, conn, stmt, outer);
-  } finally {
-    cx.ctes.length -= pushed;
-  }
+  return withCtes(cx, stmt.with, outer, () => compileInsertBody(cx, conn, stmt, outer));
 }
 
-function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null = null): RunPlan {
+function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, outer: Scope | null): RunPlan {
   cx.writes = true;
   const view = stmt.schema === null || dbNameOf(stmt.schema) ? insteadOfView(cx, stmt.table, dbNameOf(stmt.schema), 'INSERT') : null;
   if (view) return compileViewInsert(cx, conn, stmt, view, outer);
@@ -95,72 +91,60 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
   writer.fks.validate();
   // SQLite halts a one-row INSERT on an immediate foreign key violation at once (no statement counter)
   writer.fks.haltImmediately = outer === null && cx.trigger === null && valueRows !== null && valueRows.length <= 1 && upserts.length === 0 && cx.schema.triggersOf(table.name).length === 0;
-  const returning = compileReturning(cx, stmt.returning, writer.scope, table);
+  const returning = compileReturning(cx, stmt.returning, writer.scope, table, true);
   const orAction = stmt.orAction;
-  const rt = cx.rt;
   const ipk = table.rowidAlias;
 
-  const insertOne = (input: readonly SqlValue[], out: SqlValue[][]) => {
+  // RETURNING rows are produced by the writer as it writes each row (before AFTER triggers)
+  const returned = returning ? new ReturningRows(writer, returning) : null;
+
+  const nTargets = targets.length;
+  const nUpserts = upserts.length;
+  // a VALUES row is evaluated into `scratch` (consumed before anything could run this statement again)
+  const scratch = new Array<SqlValue>(nTargets);
+  /** Inserts one row: its values from `input`, or (a VALUES row) from evaluating `evs`, all before any default. */
+  const insertOne = (input: readonly SqlValue[] | null, evs: readonly Ev[] | null) => {
+    if (evs !== null) {
+      for (let i = 0; i < nTargets; i++) scratch[i] = evs[i]();
+      input = scratch;
+    }
     const vals = new Array<SqlValue>(nCols).fill(null);
     let explicitRowid: SqlValue = null;
-    for (let i = 0; i < targets.length; i++) {
+    for (let i = 0; i < nTargets; i++) {
       const ci = targets[i];
-      if (ci === -1) explicitRowid = applyAffinity(input[i], 'INTEGER');
-      else vals[ci] = writer.coerce(ci, input[i]);
+      if (ci === -1) explicitRowid = applyAffinity(input![i], 'INTEGER');
+      else vals[ci] = writer.coerce(ci, input![i]);
     }
     for (let ci = 0; ci < nCols; ci++) {
       const d = defaults[ci];
       if (d) vals[ci] = writer.coerce(ci, d());
     }
     if (ipk >= 0 && vals[ipk] !== null) explicitRowid = vals[ipk];
-    for (const u of upserts) u.proposed = vals;
+    for (let u = 0; u < nUpserts; u++) upserts[u].proposed = vals;
     const rowid = writer.insert(vals, explicitRowid, orAction, upserts);
-    if (rowid !== null) {
-      if (!table.withoutRowid) conn.lastInsertRowid = rowid;
-      if (returning) {
-        writer.position(vals, table.withoutRowid ? null : rowid);
-        out.push(evalRow(returning.evs));
-      }
-    } else {
-      for (const u of upserts) {
-        if (u.updatedRowid !== null && returning) {
-          writer.loadRow(u.updatedRowid);
-          out.push(evalRow(returning.evs));
-        }
-        u.updatedRowid = null;
-      }
-    }
+    if (rowid !== null && !table.withoutRowid) conn.lastInsertRowid = rowid;
   };
 
+  const rowidGiven = targets.includes(-1) || (ipk >= 0 && targets.includes(ipk));
+  const defaulted = defaults.flatMap((d, ci) => (d ? [ci] : []));
+  const noJournal =
+    outer === null && cx.trigger === null &&
+    !mayAbort(cx, conn, { table, orAction, stmt, defaulted, changed: null, rowidChanges: rowidGiven, hasUpsert: upserts.length > 0 });
+
+  const top = outer === null && cx.trigger === null;
   return {
     columns: returning ? returning.columns : [],
     write: true,
-    run: () => {
-      const out: SqlValue[][] = [];
-      conn.changes = 0;
-      const startTotal = conn.totalChanges;
-      try {
-        if (valueRows) {
-          for (const r of valueRows) insertOne(evalRow(r), out);
-        } else if (rows) {
-          // materialise first: the SELECT may read the table being inserted into
-          const input: SqlValue[][] = [];
-          rows.open();
-          try {
-            for (let r = rows.next(); r !== null; r = rows.next()) input.push(r);
-          } finally {
-            rows.close();
-          }
-          for (const r of input) insertOne(r, out);
-        } else {
-          insertOne([], out);
-        }
-      } finally {
-        conn.totalChanges = startTotal + conn.changes;
+    run: dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal, returned }, () => {
+      if (valueRows) {
+        for (let i = 0; i < valueRows.length; i++) insertOne(null, valueRows[i]);
+      } else if (rows) {
+        // materialise first: the SELECT may read the table being inserted into
+        for (const r of drainRows(rows)) insertOne(r, null);
+      } else {
+        insertOne(scratch, null);
       }
-      void rt;
-      return out;
-    },
+    }),
   };
 }
 
@@ -171,8 +155,6 @@ function countError(table: string, nCols: number, got: number, want: number, has
 
 interface CompiledUpsert extends UpsertHandler {
   proposed: SqlValue[];
-  /** The row a DO UPDATE changed: its rowid, or its PRIMARY KEY values (WITHOUT ROWID). */
-  updatedRowid: number | bigint | SqlValue[] | null;
 }
 
 function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly UpsertClause[], writer: TableWriter, table: ReturnType<typeof targetTable>): CompiledUpsert[] {
@@ -206,7 +188,6 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
     const where = cl.update?.where ? compileExpr(cx, cl.update.where, scope).ev : null;
     const h: CompiledUpsert = {
       proposed: [],
-      updatedRowid: null,
       targeted: targetCols !== null,
       covers: (target) => {
         if (!targetCols) return true;
@@ -229,9 +210,8 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
           });
         }
         writer.loadRow(existing);
-        if (table.withoutRowid) {
-          if (writer.update(null, old, nv, null, changed)) h.updatedRowid = table.primaryKey.map((c) => nv[c]);
-        } else if (writer.update(existing as Rowid, old, nv, null, changed)) h.updatedRowid = table.rowidAlias >= 0 ? (nv[table.rowidAlias] as number) : existing;
+        // the writer produces the RETURNING row of an updated row (TableWriter.onRow)
+        writer.update(table.withoutRowid ? null : (existing as Rowid), old, nv, null, changed);
       },
     };
     void conn;

@@ -14,7 +14,8 @@ import type { CompileCtx } from '../context.js';
 import { compileExpr, RaiseSignal } from '../expr.js';
 import { toBool } from '../../exec/truth.js';
 import type { Ev } from '../../exec/runtime.js';
-import { makeSource, Scope, type ScopeColumn } from '../scope.js';
+import { Scope } from '../scope.js';
+import { pseudoTable } from './common.js';
 import type { RunPlan } from '../statement.js';
 import { SKIP } from './writer.js';
 import { compileInsert } from './insert.js';
@@ -49,39 +50,27 @@ export class Triggers {
     this.list = cx.schema.triggersOf(table.name);
   }
 
-  private kinds: Set<string> | null = null;
+  /** Bit (timing, event) set when a trigger of that kind exists (-1: not computed yet). */
+  private kinds = -1;
 
   has(timing: Timing, event: Event): boolean {
     if (this.list.length === 0) return false;
-    if (this.kinds === null) this.kinds = new Set(this.list.map((t) => `${t.stmt.timing} ${t.stmt.event}`));
-    return this.kinds.has(`${timing} ${event}`);
+    if (this.kinds < 0) {
+      this.kinds = 0;
+      for (const t of this.list) this.kinds |= kindBit(t.stmt.timing, t.stmt.event);
+    }
+    return (this.kinds & kindBit(timing, event)) !== 0;
   }
 
   private compile(): CompiledTrigger[] {
     if (this.compiled) return this.compiled;
     const cx = this.cx;
-    const rt = cx.rt;
     const t = this.table;
-    this.newSlot = rt.allocSlot();
-    this.oldSlot = rt.allocSlot();
-    const pseudo = (slot: number, name: string) => {
-      const cols: ScopeColumn[] = t.columns.map((c, ci) => ({
-        name: c.name,
-        affinity: c.affinity,
-        collation: c.collation,
-        type: c.type || null,
-        read: () => {
-          const r = rt.rows[slot];
-          return ci < r.length ? r[ci] : null;
-        },
-        origin: null,
-        hidden: false,
-      }));
-      const src = makeSource(slot, name, null, cols, t.withoutRowid ? null : () => rt.rowids[slot], t.columns.length);
-      src.qualifiedOnly = true;
-      return src;
-    };
-    const scope = new Scope([pseudo(this.newSlot, 'new'), pseudo(this.oldSlot, 'old')], null, { correlated: false, depth: 0 });
+    const newSrc = pseudoTable(cx, t, 'new', true);
+    const oldSrc = pseudoTable(cx, t, 'old', true);
+    this.newSlot = newSrc.slot;
+    this.oldSlot = oldSrc.slot;
+    const scope = new Scope([newSrc, oldSrc], null, { correlated: false, depth: 0 });
     const savedTrigger = cx.trigger;
     cx.trigger = { raiseAllowed: true };
     try {
@@ -129,7 +118,7 @@ export class Triggers {
     for (const trig of list) {
       const s = trig.schema.stmt;
       if (s.timing !== timing || s.event !== event) continue;
-      if (trig.updateOf && changed && ![...trig.updateOf].some((c) => changed.has(c))) continue;
+      if (trig.updateOf && changed && !overlaps(trig.updateOf, changed)) continue;
       if (active.has(trig.schema) && !this.conn.pragmas.recursiveTriggers) continue;
       if (newVals) {
         rt.rows[this.newSlot] = newVals;
@@ -171,6 +160,15 @@ export class Triggers {
       }
     }
   }
+}
+
+function overlaps(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+function kindBit(timing: Timing, event: Event): number {
+  return 1 << ((timing === 'BEFORE' ? 0 : timing === 'AFTER' ? 3 : 6) + (event === 'INSERT' ? 0 : event === 'UPDATE' ? 1 : 2));
 }
 
 export function noSuchTrigger(name: string): Error {

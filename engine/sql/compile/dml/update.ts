@@ -14,40 +14,33 @@ import { bindFrom, type FromEntry } from '../from.js';
 import { planJoins } from '../join-plan.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
-import { bindCtes } from '../cte.js';
 import { dbNameOf } from '../../../catalog/schema.js';
 import { insteadOfView, compileViewUpdate } from './view-dml.js';
-import { compileReturning, evalRow, targetTable } from './common.js';
+import { dmlRun, withCtes, targetEntry } from './common.js';
+import type { TableSchema } from '../../../catalog/types.js';
+import { autoincTables } from './autoincrement.js';
+import { astSome, type AstNode } from './ast-walk.js';
+import { compileReturning, ReturningRows } from './returning.js';
+import { mayAbort } from './statement-journal.js';
 import { compileSets } from './insert.js';
-import { TableWriter } from './writer.js';
-
-const NO_KEYS: SqlValue[] = [];
 
 export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
-  // WITH before the statement: the CTEs are visible while its parts compile
-  const pushed = stmt.with ? bindCtes(cx, stmt.with, outer) : 0;
-  try {
-    return compileUpdateBody(cx, conn, stmt, outer);
-  } finally {
-    cx.ctes.length -= pushed;
-  }
+  return withCtes(cx, stmt.with, outer, () => compileUpdateBody(cx, conn, stmt, outer));
 }
 
-function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
+function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null): RunPlan {
   cx.writes = true;
   const view = stmt.table.schema === null || dbNameOf(stmt.table.schema) ? insteadOfView(cx, stmt.table.name, dbNameOf(stmt.table.schema), 'UPDATE', stmt.sets.flatMap((x) => x.columns)) : null;
   if (view) return compileViewUpdate(cx, conn, stmt, view, outer);
-  const table = targetTable(cx, stmt.table.name, stmt.table.schema);
-  const writer = new TableWriter(cx, conn, table, stmt.table.alias);
-  const entries: FromEntry[] = [
-    { source: writer.source, joinType: 'INNER', on: null, usingTerms: [], table, op: null, indexedBy: stmt.table.indexedBy, asOf: null },
-  ];
+  const { table, writer, entries } = targetEntry(cx, conn, stmt.table);
   const mk = (srcs: FromEntry[]) => (outer ? outer.child(srcs.map((e) => e.source)) : new Scope(srcs.map((e) => e.source), null, { correlated: false, depth: 0 }));
   bindFrom(cx, stmt.from, outer, entries, () => mk(entries));
   const scope = mk(entries);
   const joined = planJoins(cx, entries, stmt.where, scope, null);
   const sets = compileSets(cx, stmt.sets, scope, table);
-  const returning = compileReturning(cx, stmt.returning, new Scope([writer.source], outer, scope.query), table);
+  const returning = compileReturning(cx, stmt.returning, new Scope([writer.source], outer, scope.query), table, true);
+  // RETURNING rows are produced by the writer as it writes each row (before AFTER triggers)
+  const returned = returning ? new ReturningRows(writer, returning) : null;
   const rt = cx.rt;
   const slots = entries.map((e) => e.source.slot);
   const tslot = writer.source.slot;
@@ -64,89 +57,148 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const limitEv = stmt.limit ? compileExpr(cx, stmt.limit, limitScope).ev : null;
   const offsetEv = stmt.offset ? compileExpr(cx, stmt.offset, limitScope).ev : null;
 
-  return {
-    columns: returning ? returning.columns : [],
-    write: true,
-    run: () => {
-      conn.changes = 0;
-      const startTotal = conn.totalChanges;
-      type Hit = { rows: (readonly SqlValue[])[]; rowids: (Rowid | null)[]; keys: SqlValue[] };
-      let hits: Hit[] = [];
-      // UPDATE ... FROM: each target row is updated at most once
-      const seen = slots.length > 1 && !table.withoutRowid ? new Set<Rowid>() : null;
-      const seenPk = slots.length > 1 && table.withoutRowid ? new Set<string>() : null;
-      const nPk = table.primaryKey.length;
-      const nSlots = slots.length;
-      const op = joined.op;
+  const noJournal =
+    outer === null && cx.trigger === null &&
+    !mayAbort(cx, conn, { table, orAction: stmt.orAction, stmt, defaulted: null, changed, rowidChanges: table.rowidAlias >= 0 && changed.has(table.rowidAlias), hasUpsert: false });
+
+  const nSlots = slots.length;
+  const orAction = stmt.orAction;
+  /** Updates the target row now in the slots (the FROM rows beside it). */
+  const updateRow = (): void => {
+    const rowid = rt.rowids[tslot];
+    let old: SqlValue[] | undefined;
+    if (!table.withoutRowid && mayChangeOthers) {
+      // re-read: an earlier update in this statement (trigger, cascade) may have changed it
+      old = writer.load(rowid!);
+      if (!old) return;
+    } else old = writer.currentVals();
+    const nv = old.slice();
+    for (let k = 0; k < sets.length; k++) {
+      const s = sets[k];
+      const v = s.ev();
+      if (s.cols.length === 1) nv[s.cols[0]] = writer.coerce(s.cols[0], v);
+      else s.cols.forEach((ci, j) => (nv[ci] = writer.coerce(ci, (v as unknown as SqlValue[])[j])));
+    }
+    writer.update(rowid, old, nv, orAction, changed);
+  };
+
+  // One pass (SQLite's ONEPASS): rows found by rowid lookups (each probe read once, by key) can
+  // be updated as they are found when the rowid does not change, nothing else can change the
+  // table meanwhile and the WHERE clause has no subquery (that might read the changed rows).
+  const onePass =
+    nSlots === 1 && orderEvs.length === 0 && limitEv === null && !mayChangeOthers && !table.withoutRowid &&
+    !(table.rowidAlias >= 0 && changed.has(table.rowidAlias)) && !astSome(stmt.where, isSubquery) &&
+    joined.details.length === 1 && joined.details[0].startsWith(`SEARCH ${writer.source.name} USING INTEGER PRIMARY KEY `);
+  // Otherwise the rows are collected first (each slot's row and rowid, flat), in buffers that
+  // the next run reuses unless a trigger runs this statement again meanwhile.
+  const buffer = { rows: [] as (readonly SqlValue[])[], rowids: [] as (Rowid | null)[], busy: false };
+  const op = joined.op;
+
+  const body = (): void => {
+    if (onePass) {
       op.open();
       try {
-        while (op.next()) {
-          if (seen) {
-            const rid = rt.rowids[tslot];
-            if (rid !== null) {
-              if (seen.has(rid)) continue;
-              seen.add(rid);
-            }
-          } else if (seenPk) {
-            // WITHOUT ROWID: the record starts with the PRIMARY KEY columns
-            const k = pkText(rt.rows[tslot], nPk);
-            if (seenPk.has(k)) continue;
-            seenPk.add(k);
-          }
-          const rows = new Array<readonly SqlValue[]>(nSlots);
-          const rowids = new Array<Rowid | null>(nSlots);
-          for (let i = 0; i < nSlots; i++) {
-            rows[i] = rt.rows[slots[i]];
-            rowids[i] = rt.rowids[slots[i]];
-          }
-          hits.push({ rows, rowids, keys: orderEvs.length ? orderEvs.map((o) => o.ev()) : NO_KEYS });
-        }
+        while (op.next()) updateRow();
       } finally {
         op.close();
       }
-      if (orderEvs.length || limitEv) {
-        hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
-        hits = inTableOrder(cx, table, hits, (h) => h.rowids[0], (h) => h.rows[0]);
-      }
-      const out: SqlValue[][] = [];
-      try {
-        for (const h of hits) {
-          for (let i = 0; i < nSlots; i++) {
-            rt.rows[slots[i]] = h.rows[i];
-            rt.rowids[slots[i]] = h.rowids[i];
-          }
-          let rowid = h.rowids[0];
-          let old: SqlValue[] | undefined;
-          if (!table.withoutRowid && mayChangeOthers) {
-            // re-read: an earlier update in this statement (trigger, cascade) may have changed it
-            old = writer.load(rowid!);
-            if (!old) continue;
-            for (let i = 1; i < nSlots; i++) {
-              rt.rows[slots[i]] = h.rows[i];
-              rt.rowids[slots[i]] = h.rowids[i];
-            }
-          } else old = writer.currentVals();
-          const nv = old.slice();
-          for (const s of sets) {
-            const v = s.ev();
-            if (s.cols.length === 1) nv[s.cols[0]] = writer.coerce(s.cols[0], v);
-            else s.cols.forEach((ci, k) => (nv[ci] = writer.coerce(ci, (v as unknown as SqlValue[])[k])));
-          }
-          if (writer.update(rowid, old, nv, stmt.orAction, changed) && returning) {
-            rowid = table.rowidAlias >= 0 ? (nv[table.rowidAlias] as Rowid) : rowid;
-            writer.position(nv, table.withoutRowid ? null : rowid);
-            out.push(evalRow(returning.evs));
-          }
+      return;
+    }
+    if (orderEvs.length || limitEv) return updateOrdered();
+    const mine = !buffer.busy;
+    const rows = mine ? buffer.rows : [];
+    const rowids = mine ? buffer.rowids : [];
+    buffer.busy = true;
+    try {
+      collect(rows, rowids);
+      const n = rowids.length;
+      for (let h = 0; h < n; h += nSlots) {
+        for (let i = 0; i < nSlots; i++) {
+          rt.rows[slots[i]] = rows[h + i];
+          rt.rowids[slots[i]] = rowids[h + i];
         }
-      } finally {
-        conn.totalChanges = startTotal + conn.changes;
+        updateRow();
       }
-      return out;
-    },
+    } finally {
+      if (mine) {
+        rows.length = 0;
+        rowids.length = 0;
+        buffer.busy = false;
+      }
+    }
+  };
+
+  /** Collects the rows of every slot for each target row (once per target row with FROM). */
+  const collect = (rows: (readonly SqlValue[])[], rowids: (Rowid | null)[]): void => {
+    // UPDATE ... FROM: each target row is updated at most once
+    const seen = nSlots > 1 && !table.withoutRowid ? new Set<Rowid>() : null;
+    const seenPk = nSlots > 1 && table.withoutRowid ? new Set<string>() : null;
+    const nPk = table.primaryKey.length;
+    op.open();
+    try {
+      while (op.next()) {
+        if (seen) {
+          const rid = rt.rowids[tslot];
+          if (rid !== null) {
+            if (seen.has(rid)) continue;
+            seen.add(rid);
+          }
+        } else if (seenPk) {
+          // WITHOUT ROWID: the record starts with the PRIMARY KEY columns
+          const k = pkText(rt.rows[tslot], nPk);
+          if (seenPk.has(k)) continue;
+          seenPk.add(k);
+        }
+        for (let i = 0; i < nSlots; i++) {
+          rows.push(rt.rows[slots[i]]);
+          rowids.push(rt.rowids[slots[i]]);
+        }
+      }
+    } finally {
+      op.close();
+    }
+  };
+
+  /** ORDER BY / LIMIT: the collected rows are sorted by keys evaluated while collecting. */
+  const updateOrdered = (): void => {
+    type Hit = { rows: (readonly SqlValue[])[]; rowids: (Rowid | null)[]; keys: SqlValue[] };
+    let hits: Hit[] = [];
+    op.open();
+    try {
+      while (op.next()) {
+        const r = new Array<readonly SqlValue[]>(nSlots);
+        const ids = new Array<Rowid | null>(nSlots);
+        for (let i = 0; i < nSlots; i++) {
+          r[i] = rt.rows[slots[i]];
+          ids[i] = rt.rowids[slots[i]];
+        }
+        hits.push({ rows: r, rowids: ids, keys: orderEvs.map((o) => o.ev()) });
+      }
+    } finally {
+      op.close();
+    }
+    hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+    hits = inTableOrder(cx, table, hits, (h) => h.rowids[0], (h) => h.rows[0]);
+    for (const h of hits) {
+      for (let i = 0; i < nSlots; i++) {
+        rt.rows[slots[i]] = h.rows[i];
+        rt.rowids[slots[i]] = h.rowids[i];
+      }
+      updateRow();
+    }
+  };
+
+  const top = outer === null && cx.trigger === null;
+  return {
+    columns: returning ? returning.columns : [],
+    write: true,
+    run: dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal, returned }, body),
   };
 }
 
-function hasReplaceConstraint(cx: CompileCtx, table: ReturnType<typeof targetTable>): boolean {
+const isSubquery = (n: AstNode): boolean => n.kind === 'Subquery' || n.kind === 'Exists' || n.kind === 'InSelect';
+
+function hasReplaceConstraint(cx: CompileCtx, table: TableSchema): boolean {
   return table.pkConflict === 'REPLACE' || cx.schema.indexesOf(table.name).some((i) => i.onConflict === 'REPLACE');
 }
 
@@ -168,7 +220,7 @@ function pkText(rec: readonly SqlValue[], n: number): string {
  */
 export function inTableOrder<T>(
   cx: CompileCtx,
-  table: ReturnType<typeof targetTable>,
+  table: TableSchema,
   hits: T[],
   rowidOf: (h: T) => Rowid | null,
   recordOf: (h: T) => readonly SqlValue[],

@@ -7,13 +7,16 @@
  */
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
-import type { ColumnSchema, TableSchema, ViewSchema } from '../../../catalog/types.js';
+import type { TableSchema, ViewSchema } from '../../../catalog/types.js';
+import { plainColumn, plainTable } from '../../../catalog/plain-table.js';
 import type { DeleteStmt, Expr, InsertStmt, ResultColumn, SelectStmt, UpdateStmt } from '../../ast.js';
 import type { Connection } from '../../connection.js';
 import type { CompileCtx, ResultColumnInfo } from '../context.js';
 import type { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { Triggers } from './triggers.js';
+import { dmlRun, drainRows } from './common.js';
+import { autoincTables } from './autoincrement.js';
 
 type Event = 'INSERT' | 'UPDATE' | 'DELETE';
 
@@ -31,39 +34,8 @@ const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The view's columns described as a table, for the NEW / OLD pseudo-tables of its triggers. */
 function viewTable(view: ViewSchema, cols: readonly ResultColumnInfo[]): TableSchema {
-  const columns: ColumnSchema[] = cols.map((c, i) => ({
-    name: view.columnNames?.[i] ?? c.name,
-    type: c.type ?? '',
-    affinity: c.affinity ?? 'BLOB',
-    notNull: false,
-    notNullConflict: null,
-    defaultValue: null,
-    collation: c.collation,
-    pk: 0,
-    generated: null,
-    hidden: 0,
-    recordIndex: i,
-  }));
-  return {
-    kind: 'table',
-    name: view.name,
-    sql: view.sql,
-    root: -1,
-    temp: view.temp,
-    columns,
-    rowidAlias: -1,
-    withoutRowid: true,
-    strict: false,
-    autoincrement: false,
-    primaryKey: [],
-    pkConflict: null,
-    checks: [],
-    foreignKeys: [],
-    recordLength: columns.length,
-    hasGenerated: false,
-    hasVirtualGenerated: false,
-    columnIndex: new Map(columns.map((c, i) => [c.name.toLowerCase(), i])),
-  };
+  const columns = cols.map((c, i) => plainColumn(view.columnNames?.[i] ?? c.name, c.type ?? '', c.affinity ?? 'BLOB', c.collation, i));
+  return plainTable(view.name, view.sql, -1, view.temp, columns, true, new Map(columns.map((c, i) => [c.name.toLowerCase(), i])));
 }
 
 function viewSelect(view: ViewSchema, alias: string | null, extra: readonly ResultColumn[], stmt: { where: Expr | null; orderBy?: SelectStmt['orderBy']; limit?: Expr | null; offset?: Expr | null }): SelectStmt {
@@ -88,15 +60,10 @@ function viewSelect(view: ViewSchema, alias: string | null, extra: readonly Resu
   };
 }
 
-function rowsOf(plan: { source: { open(): void; next(): SqlValue[] | null; close(): void } }): SqlValue[][] {
-  const out: SqlValue[][] = [];
-  plan.source.open();
-  try {
-    for (let r = plan.source.next(); r !== null; r = plan.source.next()) out.push(r);
-  } finally {
-    plan.source.close();
-  }
-  return out;
+/** The run of a statement on a view: no changes of its own; a top-level one owns the AUTOINCREMENT registers. */
+function viewRun(cx: CompileCtx, conn: Connection, stmt: InsertStmt | UpdateStmt | DeleteStmt, outer: Scope | null, body: () => void): () => SqlValue[][] {
+  const top = outer === null && cx.trigger === null;
+  return dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal: false, returned: null, counts: false }, body);
 }
 
 function noReturning(stmt: { returning: readonly ResultColumn[] | null }): void {
@@ -123,16 +90,14 @@ export function compileViewInsert(cx: CompileCtx, conn: Connection, stmt: Insert
   return {
     columns: [],
     write: true,
-    run: () => {
-      conn.changes = 0;
-      const input = plan ? rowsOf(plan) : [[]];
+    run: viewRun(cx, conn, stmt, outer, () => {
+      const input = plan ? drainRows(plan.source) : [[]];
       for (const r of input) {
         const vals = new Array<SqlValue>(n).fill(null);
         targets.forEach((ci, i) => (vals[ci] = r[i]));
         triggers.fire('INSTEAD OF', 'INSERT', null, vals, null);
       }
-      return [];
-    },
+    }),
   };
 }
 
@@ -166,16 +131,14 @@ export function compileViewUpdate(cx: CompileCtx, conn: Connection, stmt: Update
   return {
     columns: [],
     write: true,
-    run: () => {
-      conn.changes = 0;
-      for (const r of rowsOf(plan)) {
+    run: viewRun(cx, conn, stmt, outer, () => {
+      for (const r of drainRows(plan.source)) {
         const old = r.slice(0, n);
         const nv = old.slice();
         assigned.forEach((ci, i) => (nv[ci] = r[n + i]));
         triggers.fire('INSTEAD OF', 'UPDATE', old, nv, null, changed);
       }
-      return [];
-    },
+    }),
   };
 }
 
@@ -187,10 +150,8 @@ export function compileViewDelete(cx: CompileCtx, conn: Connection, stmt: Delete
   return {
     columns: [],
     write: true,
-    run: () => {
-      conn.changes = 0;
-      for (const r of rowsOf(plan)) triggers.fire('INSTEAD OF', 'DELETE', r, null, null);
-      return [];
-    },
+    run: viewRun(cx, conn, stmt, outer, () => {
+      for (const r of drainRows(plan.source)) triggers.fire('INSTEAD OF', 'DELETE', r, null, null);
+    }),
   };
 }

@@ -25,9 +25,15 @@ import { bindTableSource } from '../table-source.js';
 import type { Connection } from '../../connection.js';
 import { ForeignKeys } from './foreign-keys.js';
 import { Triggers } from './triggers.js';
+import { checkConstraintName } from '../../../catalog/build-table.js';
+import { pIndexOrder } from '../../../catalog/schema.js';
+import { autoincRegisters, nextAutoincRowid, normalizeRowid, stepAutoinc, type AutoincRegister, type AutoincRegisters } from './autoincrement.js';
+import { coerceVectorValue, isVectorDeclType, trackVectorWrites } from '../../../vector/dml-hooks.js'; // vector: type check and index maintenance
 
 interface IndexWriter {
   readonly schema: IndexSchema;
+  /** Position in TableWriter.indexes (and indexTrees). */
+  readonly pos: number;
   readonly keyInfo: KeyInfo;
   /** Key values (without the rowid / PK suffix), from vals (evaluated with the row in its slot). */
   readonly keyOf: (vals: readonly SqlValue[]) => SqlValue[];
@@ -50,7 +56,7 @@ export interface UpsertHandler {
   handle(existing: Rowid | SqlValue[]): void;
 }
 
-const SEQUENCE_TABLE = 'sqlite_sequence';
+const NO_UPSERTS: readonly UpsertHandler[] = [];
 
 export class TableWriter {
   readonly source: ScopeSource;
@@ -58,9 +64,19 @@ export class TableWriter {
   private readonly indexes: IndexWriter[];
   private readonly checks: { ev: Ev; what: string }[];
   private readonly generated: { ci: number; ev: Ev }[];
+  /** Generated columns declared NOT NULL (checked after the others). */
+  private readonly generatedNotNull: number[];
   readonly fks: ForeignKeys;
   readonly triggers: Triggers;
   private readonly rowidSlot: number;
+  /** The column readers of `source`, in declaration order. */
+  private readonly readers: readonly Ev[];
+  /**
+   * Called for each row the statement itself inserts, updates or deletes (not rows a REPLACE
+   * removes), after the write and its foreign key actions and before AFTER triggers: where
+   * SQLite's RETURNING trigger, first in the AFTER list, runs.
+   */
+  onRow: ((vals: SqlValue[], rowid: Rowid | null) => void) | null = null;
   private readonly pkIndex: IndexWriter | null;
   private readonly needsPosition: boolean;
 
@@ -70,44 +86,35 @@ export class TableWriter {
     readonly table: TableSchema,
     alias: string | null,
   ) {
-    if (table.name.toLowerCase().startsWith('sqlite_') && table.name.toLowerCase() !== SEQUENCE_TABLE && table.name.toLowerCase() !== 'sqlite_stat1') {
+    if (table.name.toLowerCase().startsWith('sqlite_') && table.name.toLowerCase() !== 'sqlite_sequence' && table.name.toLowerCase() !== 'sqlite_stat1') {
       throw sqliteError(`table ${table.name} may not be modified`);
     }
     const slot = cx.rt.allocSlot();
     this.rowidSlot = slot;
     this.source = bindTableSource(cx, table, alias ?? table.name, slot);
     this.scope = new Scope([this.source], null, { correlated: false, depth: 0 });
-    // SQLite's Table.pIndex order, in which UNIQUE constraints are checked: the most recently
-    // created index first (sqlite3CreateIndex prepends), REPLACE indexes after all others
-    const created = cx.schema.indexesOf(table.name).slice();
-    if (table.withoutRowid) {
-      // the table's own PK index: created when its PRIMARY KEY clause was parsed, between the
-      // UNIQUE autoindexes numbered before and after it (sqlite_autoindex_<table>_<n>)
-      const pk = [...cx.schema.indexes.values()].find((i) => i.table === table.name && i.origin === 'pk' && i.root === table.root);
-      if (pk) {
-        const n = autoindexNumber(pk.name);
-        let at = 0;
-        while (at < created.length && created[at].origin !== 'c' && autoindexNumber(created[at].name) < n) at++;
-        created.splice(at, 0, pk);
-      }
-    }
-    created.reverse();
+    this.readers = this.source.columns.map((c) => c.read);
+    // UNIQUE constraints are checked in Table.pIndex order, REPLACE indexes after all others
+    const created = pIndexOrder(cx.schema, table);
     const list = [...created.filter((i) => i.onConflict !== 'REPLACE'), ...created.filter((i) => i.onConflict === 'REPLACE')];
-    this.indexes = list.map((idx) => this.indexWriter(idx));
+    this.indexes = list.map((idx, pos) => this.indexWriter(idx, pos));
     this.pkIndex = table.withoutRowid ? this.indexes.find((i) => i.schema.origin === 'pk') ?? null : null;
-    this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: c.name ?? c.text }));
+    this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: checkConstraintName(c) }));
     this.generated = [];
+    this.generatedNotNull = [];
     table.columns.forEach((c, ci) => {
       if (c.generated && c.generated.stored) this.generated.push({ ci, ev: compileExpr(cx, c.generated.expr, this.scope).ev });
+      if (c.generated && c.notNull) this.generatedNotNull.push(ci);
     });
     // CHECK constraints, generated columns and partial/expression indexes read the row from the slot
     this.needsPosition =
       this.checks.length > 0 || this.generated.length > 0 || this.indexes.some((w) => w.partial !== null || w.schema.columns.some((c) => c.column < 0));
     this.fks = new ForeignKeys(cx, conn, this);
     this.triggers = new Triggers(cx, conn, table);
+    this.autoinc = table.autoincrement ? autoincRegisters(conn) : null;
   }
 
-  private indexWriter(idx: IndexSchema): IndexWriter {
+  private indexWriter(idx: IndexSchema, pos: number): IndexWriter {
     const t = this.table;
     const parts: ((vals: readonly SqlValue[]) => SqlValue)[] = idx.columns.map((c) => {
       if (c.column >= 0) {
@@ -123,6 +130,7 @@ export class TableWriter {
       : `index '${idx.name}'`;
     return {
       schema: idx,
+      pos,
       keyInfo: keyInfoFor(this.cx, t, idx),
       keyOf: (vals) => parts.map((p) => p(vals)),
       partial: idx.partial ? compileExpr(this.cx, idx.partial, this.scope).ev : null,
@@ -141,7 +149,8 @@ export class TableWriter {
     if (v !== this.view || this.tableTree === null) {
       this.view = v;
       this.indexTrees = [];
-      this.tableTree = v.openTable(this.table.root);
+      // vector: writes to tables with VECTOR columns are recorded for the HNSW indexes (engine/vector/dml-hooks.ts)
+      this.tableTree = trackVectorWrites(this.conn, this.table, v.openTable(this.table.root));
     }
     return this.tableTree;
   }
@@ -153,9 +162,8 @@ export class TableWriter {
       this.tableTree = null;
       this.indexTrees = [];
     }
-    const i = this.indexes.indexOf(w);
-    let t = this.indexTrees[i];
-    if (!t) t = this.indexTrees[i] = v.openIndex(w.schema.root, w.keyInfo);
+    let t = this.indexTrees[w.pos];
+    if (!t) t = this.indexTrees[w.pos] = v.openIndex(w.schema.root, w.keyInfo);
     return t;
   }
 
@@ -174,7 +182,11 @@ export class TableWriter {
 
   /** Values in declaration order of the row currently in the writer's slot (virtual columns computed). */
   currentVals(): SqlValue[] {
-    return this.source.columns.map((c) => c.read());
+    const readers = this.readers;
+    const n = readers.length;
+    const vals = new Array<SqlValue>(n);
+    for (let i = 0; i < n; i++) vals[i] = readers[i]();
+    return vals;
   }
 
   /** Places a row in the writer's slot so that CHECK, index and trigger expressions see it. */
@@ -197,6 +209,9 @@ export class TableWriter {
   /** Column affinity / STRICT typing for one value. */
   coerce(ci: number, v: SqlValue): SqlValue {
     const col = this.table.columns[ci];
+    // vector: VECTOR(n) columns accept only n-dimensional vectors, stored as float32 BLOBs (engine/vector/column.ts)
+    const vec = isVectorDeclType(col.type) ? coerceVectorValue(this.table, col, v) : undefined;
+    if (vec !== undefined) return vec;
     if (this.table.strict) {
       const r = strictValue(this.table, ci, v);
       if (r instanceof SqliteError) {
@@ -232,63 +247,35 @@ export class TableWriter {
 
   private nextRowid(): Rowid {
     const max = this.tree().maxRowid();
-    let next: Rowid;
-    if (this.table.autoincrement) {
-      const seq = this.sequenceValue();
-      const base = typeof seq === 'bigint' || typeof max === 'bigint' ? (BigInt(seq) > BigInt(max) ? BigInt(seq) : BigInt(max)) : Math.max(seq as number, max as number);
-      if (BigInt(base) >= INT64_MAX) throw sqliteError('database or disk is full', 'SQLITE_FULL');
-      next = typeof base === 'bigint' ? normalize(base + 1n) : base + 1;
-      return next;
-    }
+    if (this.autoinc !== null) return nextAutoincRowid(this.autoincRegister(), max);
     if (typeof max === 'bigint') {
       if (max >= INT64_MAX) return this.randomRowid();
-      return normalize(max + 1n);
+      return normalizeRowid(max + 1n);
     }
-    return max === Number.MAX_SAFE_INTEGER ? normalize(BigInt(max) + 1n) : max + 1;
+    return max === Number.MAX_SAFE_INTEGER ? normalizeRowid(BigInt(max) + 1n) : max + 1;
   }
 
   private randomRowid(): Rowid {
     const t = this.tree();
     for (let i = 0; i < 100; i++) {
-      const r = normalize(BigInt.asIntN(64, BigInt(Math.floor(Math.random() * 2 ** 52)) * 4096n + BigInt(i)) & INT64_MAX);
+      const r = normalizeRowid(BigInt.asIntN(64, BigInt(Math.floor(Math.random() * 2 ** 52)) * 4096n + BigInt(i)) & INT64_MAX);
       if (r !== 0 && t.get(r) === undefined) return r;
     }
     throw sqliteError('database or disk is full', 'SQLITE_FULL');
   }
 
-  private sequenceValue(): Rowid {
-    const seq = this.cx.schema.table(SEQUENCE_TABLE);
-    if (!seq) return 0;
-    const t = this.cx.rt.host.writeView().openTable(seq.root);
-    const c = t.cursor();
-    for (let ok = c.first(); ok; ok = c.next()) {
-      const r = c.record();
-      if (typeof r[0] === 'string' && r[0] === this.table.name) {
-        const v = r[1];
-        return typeof v === 'number' || typeof v === 'bigint' ? v : 0;
-      }
-    }
-    return 0;
-  }
+  /** AUTOINCREMENT: the table's register in the running statement (autoincrement.ts). */
+  private readonly autoinc: AutoincRegisters | null;
+  private autoincGeneration = -1;
+  private autoincReg: AutoincRegister | null = null;
 
-  private updateSequence(rowid: Rowid): void {
-    const seq = this.cx.schema.table(SEQUENCE_TABLE);
-    if (!seq) return;
-    const t = this.cx.rt.host.writeView().openTable(seq.root);
-    const c = t.cursor();
-    for (let ok = c.first(); ok; ok = c.next()) {
-      const r = c.record();
-      if (r[0] === this.table.name) {
-        const v = r[1];
-        if (typeof v === 'number' || typeof v === 'bigint') {
-          if (v >= rowid) return;
-        }
-        t.insert(c.rowid(), [this.table.name, rowid]);
-        return;
-      }
+  private autoincRegister(): AutoincRegister {
+    const regs = this.autoinc!;
+    if (this.autoincReg === null || this.autoincGeneration !== regs.generation) {
+      this.autoincReg = regs.register(this.cx, this.table);
+      this.autoincGeneration = regs.generation;
     }
-    const max = t.maxRowid();
-    t.insert(typeof max === 'bigint' ? max + 1n : max + 1, [this.table.name, rowid]);
+    return this.autoincReg;
   }
 
   /**
@@ -308,33 +295,20 @@ export class TableWriter {
       if (!t.withoutRowid && rowid === null) {
         rowid = this.nextRowid();
         generated = true;
-      }
+      } else if (this.autoinc !== null) stepAutoinc(this.autoincRegister(), rowid!);
       if (t.rowidAlias >= 0) vals[t.rowidAlias] = rowid;
       this.computeGenerated(vals, rowid);
-      this.checkNotNull(vals, orAction);
+      this.checkNotNull(vals, orAction, rowid);
       if (this.needsPosition) this.position(vals, rowid);
       this.checkChecks(orAction);
-      // PRIMARY KEY / rowid conflicts
-      if (!t.withoutRowid && !generated) {
-        const existing = this.tree().get(rowid!);
-        if (existing !== undefined) {
-          const up = upserts.find((u) => u.covers('rowid'));
-          if (up) {
-            up.handle(rowid!);
-            return null;
-          }
-          const action = this.conflictFor(orAction, t.pkConflict);
-          if (action === 'IGNORE') return null;
-          if (action === 'REPLACE') this.deleteRow(rowid!, this.load(rowid!)!, true);
-          else this.raise(action, `UNIQUE constraint failed: ${t.name}.${t.rowidAlias >= 0 ? t.columns[t.rowidAlias].name : 'rowid'}`, 'SQLITE_CONSTRAINT_PRIMARYKEY');
-        }
-      }
-      if (this.checkUnique(vals, rowid, null, orAction, upserts)) return null;
+      // PRIMARY KEY / rowid conflicts (an explicit rowid) and UNIQUE indexes
+      const rowidCheckAt = !t.withoutRowid && !generated ? this.rowidCheckPosition(orAction, upserts) : -1;
+      if (this.checkUnique(vals, null, null, orAction, upserts, rowidCheckAt, rowid)) return null;
       this.fks.childAdded(vals);
       this.fks.parentAdded(vals);
       this.write(vals, rowid);
-      if (t.autoincrement) this.updateSequence(rowid!);
       this.conn.changes++;
+      if (this.onRow !== null) this.onRow(vals, rowid);
       if (this.triggers.has('AFTER', 'INSERT')) this.triggers.fire('AFTER', 'INSERT', null, vals, rowid ?? -1);
       return rowid ?? 0;
     } catch (e) {
@@ -351,13 +325,17 @@ export class TableWriter {
     throw err;
   }
 
-  private checkNotNull(vals: SqlValue[], orAction: ConflictAction | null): void {
+  /**
+   * NOT NULL constraints: ordinary columns first, then generated ones (sqlite3GenerateConstraintChecks'
+   * second pass; a VIRTUAL column's value is computed from the row placed in the slot).
+   */
+  private checkNotNull(vals: SqlValue[], orAction: ConflictAction | null, rowid: Rowid | null): void {
     const t = this.table;
     const typeError = this.typeError;
     if (typeError !== null) this.typeError = null;
     for (let ci = 0; ci < t.columns.length; ci++) {
       const col = t.columns[ci];
-      if (!col.notNull || vals[ci] !== null) continue;
+      if (!col.notNull || vals[ci] !== null || col.generated) continue;
       if (ci === t.rowidAlias) continue;
       const action = this.conflictFor(orAction, col.notNullConflict);
       if (action === 'IGNORE') throw SKIP;
@@ -365,6 +343,18 @@ export class TableWriter {
         vals[ci] = this.coerce(ci, compileExpr(this.cx, col.defaultValue.expr, this.scope).ev());
         if (vals[ci] !== null) continue;
       }
+      this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
+    }
+    for (const ci of this.generatedNotNull) {
+      const col = t.columns[ci];
+      if (col.generated!.stored) {
+        if (vals[ci] !== null) continue;
+      } else {
+        this.position(vals, rowid);
+        if (this.source.columns[ci].read() !== null) continue;
+      }
+      const action = this.conflictFor(orAction, col.notNullConflict);
+      if (action === 'IGNORE') throw SKIP;
       this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
     }
     if (typeError !== null) throw typeError;
@@ -447,13 +437,59 @@ export class TableWriter {
     return this.upsertOrder;
   }
 
-  /** Returns true if the row must be skipped (IGNORE / upsert handled it). */
-  private checkUnique(vals: SqlValue[], rowid: Rowid | null, selfPk: SqlValue[] | null, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): boolean {
-    for (const w of this.checkOrder(upserts)) {
+  /**
+   * Where the rowid uniqueness check runs among the UNIQUE index checks (an index into
+   * checkOrder; its length = after all of them), as sqlite3GenerateConstraintChecks orders it:
+   * first, except (a) when the first ON CONFLICT clause names a UNIQUE index, the rowid is
+   * checked after the indexes of the leading clauses that name indexes (upsertIpkDelay), and
+   * (b) an `INTEGER PRIMARY KEY ON CONFLICT REPLACE` not forced by the statement's OR clause is
+   * checked after every index (ipkTop, "defer IPK REPLACE until last").
+   */
+  private rowidCheckPosition(orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): number {
+    if (upserts.length > 0 && upserts[0].targeted && !upserts[0].covers('rowid')) {
+      const leading: IndexWriter[] = [];
+      for (const u of upserts) {
+        if (!u.targeted || u.covers('rowid')) break;
+        const w = this.indexes.find((x) => x.schema.unique && u.covers(x.schema));
+        if (w && !leading.includes(w)) leading.push(w);
+      }
+      return leading.length;
+    }
+    if (orAction !== 'REPLACE' && this.table.pkConflict === 'REPLACE' && this.indexes.length > 0) return this.checkOrder(upserts).length;
+    return 0;
+  }
+
+  /** The rowid uniqueness check of a new rowid; true if the row must be skipped (IGNORE / upsert). */
+  private checkRowid(vals: SqlValue[], rowid: Rowid, orAction: ConflictAction | null, upserts: readonly UpsertHandler[]): boolean {
+    if (this.tree().get(rowid) === undefined) return false;
+    const up = upserts.find((u) => u.covers('rowid'));
+    if (up) {
+      up.handle(rowid);
+      return true;
+    }
+    const t = this.table;
+    const action = this.conflictFor(orAction, t.pkConflict);
+    if (action === 'IGNORE') return true;
+    if (action !== 'REPLACE') this.raise(action, `UNIQUE constraint failed: ${t.name}.${t.rowidAlias >= 0 ? t.columns[t.rowidAlias].name : 'rowid'}`, 'SQLITE_CONSTRAINT_PRIMARYKEY');
+    this.deleteRow(rowid, this.load(rowid)!, true);
+    this.position(vals, rowid);
+    return false;
+  }
+
+  /**
+   * UNIQUE checks (and the check of `newRowid` at `rowidCheckAt`, -1 for none); `self` / `selfPk`
+   * is the row being updated (its own index entries are no conflict). Returns true if the row
+   * must be skipped (IGNORE / upsert handled it).
+   */
+  private checkUnique(vals: SqlValue[], self: Rowid | null, selfPk: SqlValue[] | null, orAction: ConflictAction | null, upserts: readonly UpsertHandler[], rowidCheckAt: number, newRowid: Rowid | null): boolean {
+    const order = this.checkOrder(upserts);
+    for (let i = 0; i < order.length; i++) {
+      if (i === rowidCheckAt && this.checkRowid(vals, newRowid!, orAction, upserts)) return true;
+      const w = order[i];
       if (!w.schema.unique) continue;
       if (w.partial && !toBool(w.partial())) continue;
       const key = w.keyOf(vals);
-      const hit = this.findConflict(w, key, rowid, selfPk);
+      const hit = this.findConflict(w, key, self, selfPk);
       if (hit === null) continue;
       const up = upserts.find((u) => u.covers(w.schema));
       if (up) {
@@ -465,12 +501,12 @@ export class TableWriter {
       if (action === 'REPLACE') {
         if (this.table.withoutRowid) this.deleteByPk(hit as SqlValue[]);
         else this.deleteRow(hit as Rowid, this.load(hit as Rowid)!, true);
-        this.position(vals, rowid);
+        this.position(vals, newRowid);
         continue;
       }
       this.raise(action, `UNIQUE constraint failed: ${w.what}`, w.code);
     }
-    return false;
+    return rowidCheckAt >= order.length && this.checkRowid(vals, newRowid!, orAction, upserts);
   }
 
   private deleteByPk(pk: SqlValue[]): void {
@@ -531,8 +567,8 @@ export class TableWriter {
   private rewrite(oldVals: readonly SqlValue[], newVals: readonly SqlValue[], rowid: Rowid): void {
     const rt = this.cx.rt;
     const slot = this.rowidSlot;
-    const oldRec = this.toRecord(oldVals);
     const newRec = this.toRecord(newVals);
+    const oldRec = this.indexes.length > 0 ? this.toRecord(oldVals) : newRec;
     for (const w of this.indexes) {
       rt.rows[slot] = oldRec;
       rt.rowids[slot] = rowid;
@@ -573,6 +609,7 @@ export class TableWriter {
     this.unwrite(vals, rowid);
     if (!replace) this.conn.changes++;
     this.fks.actions(vals, null);
+    if (!replace && this.onRow !== null) this.onRow(vals, rowid);
     if (fire && this.triggers.has('AFTER', 'DELETE')) this.triggers.fire('AFTER', 'DELETE', vals, null, rowid ?? -1);
   }
 
@@ -598,20 +635,13 @@ export class TableWriter {
         }
       }
       this.computeGenerated(newVals, newRowid);
-      this.checkNotNull(newVals, orAction);
+      this.checkNotNull(newVals, orAction, newRowid);
       if (this.needsPosition) this.position(newVals, newRowid);
       this.checkChecks(orAction);
-      if (!t.withoutRowid && newRowid !== oldRowid) {
-        if (this.tree().get(newRowid!) !== undefined) {
-          const action = this.conflictFor(orAction, t.pkConflict);
-          if (action === 'IGNORE') return false;
-          if (action === 'REPLACE') this.deleteRow(newRowid!, this.load(newRowid!)!, true);
-          else this.raise(action, `UNIQUE constraint failed: ${t.name}.${t.rowidAlias >= 0 ? t.columns[t.rowidAlias].name : 'rowid'}`, 'SQLITE_CONSTRAINT_PRIMARYKEY');
-        }
-      }
+      const rowidCheckAt = !t.withoutRowid && newRowid !== oldRowid ? this.rowidCheckPosition(orAction, NO_UPSERTS) : -1;
       const selfPk = t.withoutRowid ? t.primaryKey.map((c) => oldVals[c]) : null;
       if (this.needsPosition) this.position(newVals, newRowid);
-      if (this.checkUnique(newVals, oldRowid, selfPk, orAction, [])) return false;
+      if (this.checkUnique(newVals, oldRowid, selfPk, orAction, NO_UPSERTS, rowidCheckAt, newRowid)) return false;
       this.fks.childRemoved(oldVals, changedCols);
       this.fks.parentRemoved(oldVals, oldRowid, changedCols);
       if (!t.withoutRowid && newRowid === oldRowid) this.rewrite(oldVals, newVals, oldRowid!);
@@ -621,9 +651,9 @@ export class TableWriter {
       }
       this.fks.childAdded(newVals, changedCols);
       this.fks.parentAdded(newVals, changedCols);
-      if (t.autoincrement && newRowid !== null) this.updateSequence(newRowid);
       this.conn.changes++;
       this.fks.actions(oldVals, newVals);
+      if (this.onRow !== null) this.onRow(newVals, newRowid);
       if (this.triggers.has('AFTER', 'UPDATE')) this.triggers.fire('AFTER', 'UPDATE', oldVals, newVals, newRowid ?? -1, changedCols);
       return true;
     } catch (e) {
@@ -646,15 +676,6 @@ function sameKey(a: readonly SqlValue[], b: readonly SqlValue[]): boolean {
     return false;
   }
   return true;
-}
-
-/** n of an automatic index name sqlite_autoindex_<table>_<n>. */
-function autoindexNumber(name: string): number {
-  return Number(name.slice(name.lastIndexOf('_') + 1));
-}
-
-function normalize(v: bigint): Rowid {
-  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
 
 /** The rowid given for an INTEGER PRIMARY KEY / rowid column: an integer or `datatype mismatch`. */
