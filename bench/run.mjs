@@ -11,6 +11,7 @@
 //                                               open-1gb, file-size); needs ~3 GB free in tmp
 //   node bench/run.mjs --suite=all              everything
 //   node bench/run.mjs --suite=vector --runs=1  100k x 384 vectors: ours, raw hnswlib-node, brute force
+//   node bench/run.mjs --suite=mvcc             history, AS OF, write overhead, concurrent writers
 //   node bench/run.mjs --only=cold-scan --scale=0.01 --runs=1 --no-write    a quick look
 //
 // Usage: node bench/run.mjs [--engine=helios|sqlite] [--runs=5] [--scale=1] [--only=a,b]
@@ -28,11 +29,12 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { workloads } from './workloads/index.mjs';
 import { vectorSection } from './workloads/vector-report.mjs';
+import { mvccSection } from './workloads/mvcc-report.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const SUITES = ['sql', 'storage', 'vector'];
+const SUITES = ['sql', 'storage', 'vector', 'mvcc'];
 
 function parseArgs(argv) {
   const opts = { engine: 'helios', runs: 5, scale: 1, only: null, suites: null, modes: ['memory', 'file'], out: null, write: true };
@@ -232,7 +234,7 @@ function renderMarkdown(results, info, previous) {
   const sections = previousSections(previous);
   for (const s of SUITES) {
     const rs = results.filter((r) => r.suite === s);
-    if (rs.length) sections[s] = [begin(s), ...(s === 'sql' ? sqlSection(rs, info) : s === 'vector' ? vectorSection(rs, info, runInfo(info)) : storageSection(rs, info)), end(s)].join('\n');
+    if (rs.length) sections[s] = [begin(s), ...(s === 'sql' ? sqlSection(rs, info) : s === 'vector' ? vectorSection(rs, info, runInfo(info)) : s === 'mvcc' ? mvccSection(rs, info, runInfo(info)) : storageSection(rs, info)), end(s)].join('\n');
   }
   const lines = [
     '# Benchmarks',

@@ -2,7 +2,7 @@
 //
 // A workload is { name, title, bar, setup(db, ctx), before?(db, ctx), run(db, ctx), teardown?(db, ctx) }
 // plus optional fields:
-//   suite      'sql' (default), 'storage' or 'vector': the section of docs/benchmarks.md it is reported in
+//   suite      'sql' (default), 'storage', 'vector' or 'mvcc': the section of docs/benchmarks.md it is reported in
 //   heavy      true: runs only when its suite is named (--suite=storage) or it is named (--only=)
 //   modes      the modes it supports (e.g. ['file']); others are skipped
 //   open       false: the harness opens no connection (db is null); the workload opens its own
@@ -24,6 +24,10 @@ import coldScan from './cold-scan.mjs';
 import openBig from './open-big.mjs';
 import fileSize from './file-size.mjs';
 import vectorKnn from './vector-knn.mjs';
+import { historyScan, historyPoint } from './mvcc-history-read.mjs';
+import mvccAsOf from './mvcc-as-of.mjs';
+import { writeAutocommit, writeBulk } from './mvcc-write.mjs';
+import mvccConcurrency from './mvcc-concurrency.mjs';
 
 export const workloads = [
   pointSelect,
@@ -40,4 +44,10 @@ export const workloads = [
   openBig,
   fileSize,
   vectorKnn,
+  historyScan,
+  historyPoint,
+  mvccAsOf,
+  writeAutocommit,
+  writeBulk,
+  mvccConcurrency,
 ];

@@ -28,6 +28,11 @@
  *
  * Cold reads: a cache miss on the page after the previous miss reads up to READ_AHEAD pages of
  * the main file in one call (pages in the log or cached are never read from the main file).
+ * The first use of a page read from the files caches only its bytes (a RawPage, whose buffer
+ * lives outside the JS heap) and hands out a decoded copy; the decoded form enters the cache
+ * when the page is used again. A one-pass scan then leaves its decoded pages as short-lived
+ * garbage instead of promoting a cache's worth of them to the old generation (a full GC) at a
+ * small cache_size. The cost: a page used a second time is decoded once more.
  *
  * Cache: bounded by `cacheSize` (pages, or KiB when negative); eviction is CLOCK over the Map's
  * insertion order, and only `durable` pages are evicted. Pages of an open WriteTxn live in the
@@ -315,13 +320,21 @@ export class StorageCore {
   btPage(pgno: number): BtPage {
     const c = this.cache.get(pgno);
     if (c !== undefined) {
-      c.accessed = true;
       if (c.kind === 0) {
+        c.accessed = true;
         c.warm = true;
         return c;
       }
       const p = decodePage(c.bytes, pgno, this.geom, this.header.pageCount);
+      // first use of a read-ahead page: it stays raw (see "Cold reads" above)
+      if (!c.accessed && c.durable) {
+        c.accessed = true;
+        return p;
+      }
+      // used again: the decoded form is worth keeping, and so are its records
       p.durable = c.durable;
+      p.accessed = true;
+      p.warm = true;
       this.cache.set(pgno, p);
       return p;
     }
@@ -333,9 +346,10 @@ export class StorageCore {
       this.lastMiss = pgno;
     }
     const p = decodePage(bytes, pgno, this.geom, this.header.pageCount);
-    p.durable = true;
-    p.accessed = true;
-    this.cache.set(pgno, p);
+    const r = new RawPage(pgno, bytes);
+    r.durable = true;
+    r.accessed = true;
+    this.cache.set(pgno, r);
     if (this.cache.size > this.capacity) this.evict();
     return p;
   }

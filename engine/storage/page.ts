@@ -95,9 +95,10 @@ export class BtPage {
   durable = false;
   /**
    * Whether decoded records are kept in `recs` (overflow.ts cellRecord). A page read from the
-   * files starts cold and becomes warm when it is used again from the cache: a one-pass scan
-   * then leaves its records as short-lived garbage instead of pinning them on pages that are
-   * about to be evicted (which promotes them to the old generation and costs a full GC).
+   * files is cold on its first use (the cache then keeps only its bytes, core.ts "Cold reads")
+   * and warm once used again: a one-pass scan then leaves its records as short-lived garbage
+   * instead of pinning them on pages that are about to be evicted (which promotes them to the
+   * old generation and costs a full GC).
    */
   warm = false;
   /** Undo bookkeeping of the owning write transaction (undo.ts invariant 2). */
@@ -397,7 +398,8 @@ function decodeTableLeaf(p: BtPage, buf: Buffer, h: number, n: number, geom: Geo
       if (varintLength.n !== varintLen(nPay)) minimal = false;
       c += varintLength.n;
     }
-    // Rowid: 1 to 4 bytes inline (< 2^28), else the general decoder.
+    // Rowid: 1 to 4 bytes inline (< 2^28), else the general decoder. A byte read at or past u
+    // counts as a continuation byte (0x80), so the general decoder reports the truncation.
     let key: Rowid;
     const b0 = c < u ? buf[c] : 0x80;
     if (b0 < 0x80 && c < u) {
@@ -405,10 +407,20 @@ function decodeTableLeaf(p: BtPage, buf: Buffer, h: number, n: number, geom: Geo
       c++;
     } else {
       const b1 = c + 1 < u ? buf[c + 1] : 0x80;
+      const b2 = c + 2 < u ? buf[c + 2] : 0x80;
+      const b3 = c + 3 < u ? buf[c + 3] : 0x80;
       if (b1 < 0x80 && c + 1 < u) {
         key = ((b0 & 0x7f) << 7) | b1;
         if (key < 0x80) minimal = false;
         c += 2;
+      } else if (b2 < 0x80 && c + 2 < u) {
+        key = ((b0 & 0x7f) << 14) | ((b1 & 0x7f) << 7) | b2;
+        if (key < 0x4000) minimal = false;
+        c += 3;
+      } else if (b3 < 0x80 && c + 3 < u) {
+        key = ((b0 & 0x7f) << 21) | ((b1 & 0x7f) << 14) | ((b2 & 0x7f) << 7) | b3;
+        if (key < 0x200000) minimal = false;
+        c += 4;
       } else {
         key = getVarint(buf, c, u);
         if (varintLength.n !== varintLen(key)) minimal = false;

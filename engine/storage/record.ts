@@ -290,9 +290,12 @@ export function decodeRecord(buf: Buffer, off: number, len: number): SqlValue[] 
   let b = hdrEnd;
   // The record must be a PACKED array (the SQL layer reads its elements on every row; HOLEY
   // arrays, from new Array(n), and slice() copies measured markedly slower there) and should be
-  // exact-size (push reserves 16 slots): values go to a scratch array first, then into an array
-  // literal for up to 8 columns.
-  const s = recordScratch;
+  // exact-size (push reserves 16 slots). The header is parsed first into typed scratch arrays
+  // (serial types, body offsets); up to 8 values then go straight into an array literal. No
+  // value is stored in a long-lived array: such stores are old-to-new pointers that every
+  // scavenge must visit.
+  const ts = typeScratch;
+  const os = offScratch;
   let n = 0;
   while (h < hdrEnd) {
     let t = buf[h];
@@ -303,46 +306,88 @@ export function decodeRecord(buf: Buffer, off: number, len: number): SqlValue[] 
     }
     const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
     if (b + size > end) throw corrupt('record body overflow');
-    s[n++] = readValue(buf, b, t);
+    if (n === ts.length) return decodeRecordLong(buf, off, len);
+    ts[n] = t;
+    os[n++] = b;
     b += size;
   }
-  let out: SqlValue[];
   switch (n) {
     case 0:
       return [];
     case 1:
-      out = [s[0]];
-      break;
+      return [readValue(buf, os[0], ts[0])];
     case 2:
-      out = [s[0], s[1]];
-      break;
+      return [readValue(buf, os[0], ts[0]), readValue(buf, os[1], ts[1])];
     case 3:
-      out = [s[0], s[1], s[2]];
-      break;
+      return [readValue(buf, os[0], ts[0]), readValue(buf, os[1], ts[1]), readValue(buf, os[2], ts[2])];
     case 4:
-      out = [s[0], s[1], s[2], s[3]];
-      break;
+      return [readValue(buf, os[0], ts[0]), readValue(buf, os[1], ts[1]), readValue(buf, os[2], ts[2]), readValue(buf, os[3], ts[3])];
     case 5:
-      out = [s[0], s[1], s[2], s[3], s[4]];
-      break;
+      return [readValue(buf, os[0], ts[0]), readValue(buf, os[1], ts[1]), readValue(buf, os[2], ts[2]), readValue(buf, os[3], ts[3]), readValue(buf, os[4], ts[4])];
     case 6:
-      out = [s[0], s[1], s[2], s[3], s[4], s[5]];
-      break;
+      return [
+        readValue(buf, os[0], ts[0]),
+        readValue(buf, os[1], ts[1]),
+        readValue(buf, os[2], ts[2]),
+        readValue(buf, os[3], ts[3]),
+        readValue(buf, os[4], ts[4]),
+        readValue(buf, os[5], ts[5]),
+      ];
     case 7:
-      out = [s[0], s[1], s[2], s[3], s[4], s[5], s[6]];
-      break;
+      return [
+        readValue(buf, os[0], ts[0]),
+        readValue(buf, os[1], ts[1]),
+        readValue(buf, os[2], ts[2]),
+        readValue(buf, os[3], ts[3]),
+        readValue(buf, os[4], ts[4]),
+        readValue(buf, os[5], ts[5]),
+        readValue(buf, os[6], ts[6]),
+      ];
     case 8:
-      out = [s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]];
-      break;
-    default:
-      out = [];
-      for (let i = 0; i < n; i++) out.push(s[i]);
+      return [
+        readValue(buf, os[0], ts[0]),
+        readValue(buf, os[1], ts[1]),
+        readValue(buf, os[2], ts[2]),
+        readValue(buf, os[3], ts[3]),
+        readValue(buf, os[4], ts[4]),
+        readValue(buf, os[5], ts[5]),
+        readValue(buf, os[6], ts[6]),
+        readValue(buf, os[7], ts[7]),
+      ];
+    default: {
+      const out: SqlValue[] = [];
+      for (let i = 0; i < n; i++) out.push(readValue(buf, os[i], ts[i]));
+      return out;
+    }
   }
-  for (let i = 0; i < n; i++) s[i] = null;
+}
+
+/**
+ * Serial types and body offsets of the record being decoded (decodeRecord). Int32 suffices: a
+ * stored type's content fits inside the record, so it is below 2^31.
+ */
+const typeScratch = new Int32Array(256);
+const offScratch = new Int32Array(256);
+
+/** decodeRecord for records of more than 256 columns. */
+function decodeRecordLong(buf: Buffer, off: number, len: number): SqlValue[] {
+  const end = off + len;
+  const hdrEnd = off + getVarint32(buf, off, end);
+  let h = off + varintLength.n;
+  let b = hdrEnd;
+  const out: SqlValue[] = [];
+  while (h < hdrEnd) {
+    const t = getVarint32(buf, h, hdrEnd);
+    h += varintLength.n;
+    const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
+    if (b + size > end) throw corrupt('record body overflow');
+    out.push(readValue(buf, b, t));
+    b += size;
+  }
   return out;
 }
 
-const recordScratch: SqlValue[] = [];
+
 
 /**
  * Column `col` of the record in `buf[off, off+len)` without decoding the others; undefined when
@@ -425,6 +470,7 @@ interface NativeSlices {
 
 /** TEXT from UTF-8 bytes. Short ASCII strings are built directly (much faster than a native call). */
 function decodeText(buf: Buffer, o: number, len: number): string {
+  if (len > 12 && len <= 16) return decodeText16(buf, o, len);
   if (len <= 12) {
     for (let i = 0; i < len; i++) if (buf[o + i] >= 0x80) return (buf as unknown as NativeSlices).utf8Slice(o, o + len);
     const f = String.fromCharCode;
@@ -458,4 +504,20 @@ function decodeText(buf: Buffer, o: number, len: number): string {
     }
   }
   return (buf as unknown as NativeSlices).utf8Slice(o, o + len);
+}
+
+/** decodeText for 13 to 16 bytes (common short names and codes); one flat string, no concatenation. */
+function decodeText16(b: Buffer, o: number, len: number): string {
+  for (let i = 0; i < len; i++) if (b[o + i] >= 0x80) return (b as unknown as NativeSlices).utf8Slice(o, o + len);
+  const f = String.fromCharCode;
+  switch (len) {
+    case 13:
+      return f(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12]);
+    case 14:
+      return f(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13]);
+    case 15:
+      return f(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14]);
+    default:
+      return f(b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8], b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15]);
+  }
 }

@@ -17,7 +17,7 @@ import { comparePrefix, CountOnlyOp, IndexScanOp, RowidLookupOp, TableScanOp, ty
 import type { Ev, Op } from '../exec/runtime.js';
 import type { CompileCtx } from './context.js';
 import type { Scope, ScopeSource } from './scope.js';
-import { sameExpr } from './terms.js';
+import { sameExpr, sourceOfColumn } from './terms.js';
 import type { EqpNode } from './explain-plan.js';
 import { columnTerms, converter, type ColumnTerm } from './access-terms.js';
 import { neededColumns, neededKnown, onUncoveredRead } from './column-usage.js';
@@ -101,6 +101,10 @@ interface Candidate {
   readonly nOrdered: number;
   readonly detail: string;
   readonly covering: boolean;
+  /** szIdxRow of the index read (null for the table itself: not WHERE_INDEXED). */
+  readonly szIdx: LogEst | null;
+  /** Uses an index (not the rowid) with at least one `==` term (WHERE_INDEXED with WHERE_COLUMN_EQ). */
+  readonly indexEq: boolean;
 }
 
 /** An index column as the ordering check sees it (-1 is the rowid). */
@@ -182,8 +186,10 @@ export function chooseAccess(
   boundScope: Scope,
   order: OrderRequest | null,
   indexedBy: string | false | null,
+  /** Every WHERE term of the statement in order (the non-covering index scan estimate reads them). */
+  allTerms?: readonly Expr[],
 ): AccessChoice {
-  const { candidates, cts } = collectCandidates(cx, src, table, terms, usable, boundScope, order, indexedBy);
+  const { candidates, cts } = collectCandidates(cx, src, table, terms, usable, boundScope, order, indexedBy, allTerms);
   for (const c of candidates) outputAdjust(c, terms, usable, cts, null);
   const nOrderBy = order?.terms.length ?? 0;
   const total = (c: Candidate): LogEst => {
@@ -223,8 +229,8 @@ export function chooseAccess(
 
 /**
  * The WhereLoops of one table for the join-order solver (join-plan.ts), with SQLite's costs:
- * each way to read the table given the usable terms, and, for a rowid table, an automatic
- * index per usable equality term (whereLoopAddBtree). `prereqOf(i)` is the set of other join
+ * each way to read the table given the usable terms, and an automatic index per usable
+ * equality term (whereLoopAddBtree). `prereqOf(i)` is the set of other join
  * slots term i reads (prereqAll without the table itself); a loop's prereq is the union over
  * the terms it uses, and only terms within it reduce its nOut (whereLoopOutputAdjust).
  * Loops come in SQLite's list order: automatic indexes, the table, then indexes newest first.
@@ -236,25 +242,29 @@ export function accessLoops(
   terms: readonly Expr[],
   boundScope: Scope,
   indexedBy: string | false | null,
-  prereqOf: (i: number) => ReadonlySet<number>,
+  prereqOf: (i: number) => number,
+  allTerms: readonly Expr[],
 ): AccessLoop[] {
   const all = () => true;
-  const { candidates, cts } = collectCandidates(cx, src, table, terms, all, boundScope, null, indexedBy);
+  const { candidates, cts } = collectCandidates(cx, src, table, terms, all, boundScope, null, indexedBy, allTerms);
   const out: AccessLoop[] = [];
-  if (!table.withoutRowid && indexedBy === null) {
+  if (indexedBy === null) {
     // TUNING (whereLoopAddBtree): building costs N*log2(N)*7, each lookup yields 20 rows
     const rLogSize = estLog(TABLE_ROWS);
     for (const t of cts) {
       if (t.op !== '=' || t.column < 0 || t.termIndex < 0) continue;
       const nOut = 43;
-      out.push({ rSetup: Math.max(rLogSize + TABLE_ROWS + 28, 0), rRun: logEstAdd(rLogSize, nOut), nOut, prereq: prereqOf(t.termIndex), auto: true });
+      out.push({ rSetup: Math.max(rLogSize + TABLE_ROWS + 28, 0), rRun: logEstAdd(rLogSize, nOut), nOut, prereq: prereqOf(t.termIndex), auto: true, szIdx: null });
     }
   }
+  const eqPrereqs: number[] = [];
   for (const c of candidates) {
     const prereq = outputAdjust(c, terms, all, cts, prereqOf);
-    out.push({ rSetup: 0, rRun: c.rRun, nOut: c.nOut, prereq, auto: false });
+    if (c.indexEq) eqPrereqs.push(prereq);
+    out.push({ rSetup: 0, rRun: c.rRun, nOut: c.nOut, prereq, auto: false, szIdx: c.szIdx });
   }
-  return out;
+  // whereLoopFindLesser: an index with an == term beats any automatic index needing as much
+  return eqPrereqs.length ? out.filter((l) => !l.auto || !eqPrereqs.some((p) => (p & l.prereq) === p)) : out;
 }
 
 /** A WhereLoop as the join-order solver sees it. */
@@ -262,36 +272,25 @@ export interface AccessLoop {
   readonly rSetup: LogEst;
   readonly rRun: LogEst;
   readonly nOut: LogEst;
-  /** Join slots that must be bound in outer loops. */
-  readonly prereq: ReadonlySet<number>;
+  /** The items (a bitmask in the caller's numbering, as `prereqOf` gives) outer loops must bind. */
+  readonly prereq: number;
   /** An automatic index (executed as a hash lookup). */
   readonly auto: boolean;
+  /** szIdxRow of the index read, null unless WHERE_INDEXED (whereLoopIsNoBetter). */
+  readonly szIdx: LogEst | null;
 }
-
-const NO_SLOTS: ReadonlySet<number> = new Set();
 
 /**
  * whereLoopOutputAdjust: terms the path does not use still filter its output (only those whose
  * prerequisites lie within the loop's, when `prereqOf` is given). Returns the loop's prereq.
  */
-function outputAdjust(c: Candidate, terms: readonly Expr[], usable: (i: number) => boolean, cts: readonly ColumnTerm[], prereqOf: ((i: number) => ReadonlySet<number>) | null): ReadonlySet<number> {
-  let prereq = NO_SLOTS;
-  if (prereqOf) {
-    for (const u of c.used) {
-      const p = prereqOf(u.termIndex >= 0 ? u.termIndex : -1 - u.termIndex);
-      if (p.size === 0) continue;
-      if (prereq === NO_SLOTS) prereq = new Set(p);
-      else for (const x of p) (prereq as Set<number>).add(x);
-    }
-  }
+function outputAdjust(c: Candidate, terms: readonly Expr[], usable: (i: number) => boolean, cts: readonly ColumnTerm[], prereqOf: ((i: number) => number) | null): number {
+  let prereq = 0;
+  if (prereqOf) for (const u of c.used) prereq |= prereqOf(u.termIndex >= 0 ? u.termIndex : -1 - u.termIndex);
   let iReduce = 0;
   for (let ti = 0; ti < terms.length; ti++) {
     if (!usable(ti) || c.used.some((u) => u.termIndex === ti || u.termIndex === -1 - ti)) continue;
-    if (prereqOf) {
-      let within = true;
-      for (const x of prereqOf(ti)) if (!prereq.has(x)) within = false;
-      if (!within) continue;
-    }
+    if (prereqOf && (prereqOf(ti) & ~prereq) !== 0) continue;
     const eqTerm = cts.find((x) => x.termIndex === ti && x.op === '=');
     if (eqTerm) iReduce = Math.max(iReduce, eqTerm.smallInt ? 10 : 20);
     c.nOut--;
@@ -310,6 +309,7 @@ function collectCandidates(
   boundScope: Scope,
   order: OrderRequest | null,
   indexedBy: string | false | null,
+  lookupTerms: readonly Expr[] | undefined,
 ): { candidates: Candidate[]; cts: ColumnTerm[] } {
   const rt = cx.rt;
   const slot = src.slot;
@@ -345,6 +345,8 @@ function collectCandidates(
         nOrdered: ord.n,
         detail: `SEARCH ${name} USING INTEGER PRIMARY KEY (rowid=?)`,
         covering: false,
+        szIdx: null,
+        indexEq: false,
       });
     } else {
       const lo = cts.find((t) => t.column === -1 && (t.op === '>' || t.op === '>='));
@@ -363,6 +365,8 @@ function collectCandidates(
           nOrdered: ord.n,
           detail: `SEARCH ${name} USING INTEGER PRIMARY KEY (${lo && hi ? 'rowid>? AND rowid<?' : lo ? 'rowid>?' : 'rowid<?'})`,
           covering: false,
+          szIdx: null,
+          indexEq: false,
         });
       }
     }
@@ -379,6 +383,8 @@ function collectCandidates(
       nOrdered: ord.n,
       detail: `SCAN ${name}`,
       covering: false,
+      szIdx: null,
+      indexEq: false,
     });
   }
 
@@ -432,7 +438,17 @@ function collectCandidates(
       const eligible = helpsOrder || table.withoutRowid || idx.partial !== null || typeof indexedBy === 'string' || (covering && szIdx < szTab);
       if (!eligible) continue;
       rRun = rSize + 1 + Math.floor((15 * szIdx) / szTab);
-      if (!covering) rRun = logEstAdd(rRun, rSize + 16);
+      if (!covering) {
+        // table lookups, fewer for the leading WHERE terms the index alone can test (a term
+        // that reads no column of this table counts too, as in SQLite)
+        let nLookup = rSize + 16;
+        for (const t of whereClauseTerms(lookupTerms ?? terms)) {
+          if (!coveredByIndex(t, src, table, inKey)) break;
+          nLookup--;
+          if (isEqTerm(t)) nLookup -= 19;
+        }
+        rRun = logEstAdd(rRun, nLookup);
+      }
       nOut = rSize;
     } else {
       nOut = rSize;
@@ -495,6 +511,8 @@ function collectCandidates(
       nOrdered: ord.n,
       detail,
       covering: covering && !isPk,
+      szIdx,
+      indexEq: prefixTerms.some((t) => t.op === '='),
     });
   }
 
@@ -538,10 +556,102 @@ function collectCandidates(
       nOrdered: 0,
       detail: `SCAN ${name}`,
       covering: false,
+      szIdx: null,
+      indexEq: false,
     });
   }
 
   return { candidates, cts };
+}
+
+/** sqlite3ExprCoveredByIndex: every column of `src` the term reads is in the index (subqueries are not looked into). */
+function coveredByIndex(e: Expr, src: ScopeSource, table: TableSchema, inKey: (c: number) => boolean): boolean {
+  let ok = true;
+  const walk = (x: Expr | null): void => {
+    if (!x || !ok) return;
+    switch (x.kind) {
+      case 'Column': {
+        const hit = sourceOfColumn([src], x.table, x.name);
+        if (hit && hit.index >= 0 && !(hit.index === table.rowidAlias && !table.withoutRowid) && !inKey(hit.index)) ok = false;
+        return;
+      }
+      case 'Unary':
+        return walk(x.operand);
+      case 'Binary':
+        walk(x.left);
+        return walk(x.right);
+      case 'Like':
+        walk(x.left);
+        walk(x.right);
+        return walk(x.escape);
+      case 'Between':
+        walk(x.expr);
+        walk(x.low);
+        return walk(x.high);
+      case 'InList':
+        walk(x.expr);
+        return x.list.forEach(walk);
+      case 'InSelect':
+      case 'InTable':
+        return walk(x.expr);
+      case 'IsNull':
+      case 'Cast':
+      case 'Collate':
+        return walk(x.expr);
+      case 'Case':
+        walk(x.base);
+        x.whens.forEach((w) => {
+          walk(w.when);
+          walk(w.then);
+        });
+        return walk(x.else);
+      case 'Function':
+        x.args.forEach(walk);
+        return walk(x.filter);
+      case 'RowValue':
+        return x.items.forEach(walk);
+      default:
+        return;
+    }
+  };
+  walk(e);
+  return ok;
+}
+
+const clauseTerms = new WeakMap<readonly Expr[], readonly Expr[]>();
+
+/**
+ * The WhereClause's terms in SQLite's order: the written terms, then the virtual ones
+ * exprAnalyze appends: the commuted copy of a comparison between two columns and the two
+ * halves of a BETWEEN (coverage and `==`-ness are what matter here, so each is its parent).
+ */
+function whereClauseTerms(terms: readonly Expr[]): readonly Expr[] {
+  let out = clauseTerms.get(terms);
+  if (out) return out;
+  const list = terms.slice();
+  const isCol = (x: Expr): boolean => {
+    while (x.kind === 'Collate') x = x.expr;
+    return x.kind === 'Column';
+  };
+  for (const t of terms) {
+    if (t.kind === 'Binary' && COMPARISONS.has(t.op) && isCol(t.left) && isCol(t.right)) list.push(t);
+    else if (t.kind === 'Between' && !t.not) list.push(t, t);
+  }
+  out = list;
+  clauseTerms.set(terms, out);
+  return out;
+}
+
+const COMPARISONS = new Set(['=', '<', '<=', '>', '>=', 'IS']);
+
+/** The term's eOperator has WO_EQ or WO_IS: `col = expr` or `col IS expr` with a column on one side. */
+function isEqTerm(e: Expr): boolean {
+  if (e.kind !== 'Binary' || (e.op !== '=' && e.op !== 'IS')) return false;
+  const col = (x: Expr): boolean => {
+    while (x.kind === 'Collate') x = x.expr;
+    return x.kind === 'Column';
+  };
+  return col(e.left) || col(e.right);
 }
 
 /** whereRangeScanEst without statistics: each bound keeps a quarter, both a further quarter. */

@@ -159,7 +159,7 @@ export function compileAggregation(
     slots.set(call, slot);
     const name = call.name.toLowerCase();
     if (call.star) {
-      return { create: countStar, args: [], distinct: false, distinctColl: 'BINARY', filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null, slot, minMax: null, orderBy: null };
+      return { create: countStar, args: [], distinct: false, distinctColl: 'BINARY', filter: call.filter ? compileExpr(cx, call.filter, inScope).ev : null, slot, minMax: null, orderBy: null, countStar: true };
     }
     const def = cx.functions.aggregate(call.name, call.args.length);
     if (!def) throw sqliteError(`wrong number of arguments to function ${call.name}()`);

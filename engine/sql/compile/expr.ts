@@ -17,6 +17,7 @@ import { resolveColumn, type Compiled, type Scope } from './scope.js';
 import { compileFunctionCall } from './expr-function.js';
 import { compileSubqueryExpr, compileInSelect, compileExists } from './expr-subquery.js';
 import { compileRowComparison, compileRowIn, compileRowInSelect } from './expr-row.js';
+import { columnArithmetic, columnComparison, literalComparison, noteLiteral, noteParam } from './expr-fast.js';
 
 const TRUE = 1;
 const FALSE = 0;
@@ -34,15 +35,19 @@ export function compileExpr(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
   switch (e.kind) {
     case 'Literal': {
       const v = e.value;
-      return constantOf(v);
+      const c = constantOf(v);
+      noteLiteral(c.ev, v);
+      return c;
     }
     case 'Param': {
       const rt = cx.rt;
       const i = e.slot - 1;
-      return plain(() => {
+      const ev = (): SqlValue => {
         const v = rt.params[i];
         return v === undefined ? null : v;
-      });
+      };
+      noteParam(ev, i);
+      return plain(ev);
     }
     case 'Column':
       return resolveColumn(scope, e.table, e.name, e.quoted, (n) => cx.collation(n)).compiled;
@@ -238,16 +243,24 @@ function compileBinary(cx: CompileCtx, e: BinaryExpr, scope: Scope): Compiled {
     case 'IS':
     case 'IS NOT':
       return plain(comparison(cx, op, l, r), constant);
-    case '+':
-      return plain(() => arith.add(a(), b()), constant);
-    case '-':
-      return plain(() => arith.subtract(a(), b()), constant);
-    case '*':
-      return plain(() => arith.multiply(a(), b()), constant);
+    case '+': {
+      const ev = (): SqlValue => arith.add(a(), b());
+      return plain(columnArithmetic(cx.rt, op, l, r, ev) ?? ev, constant);
+    }
+    case '-': {
+      const ev = (): SqlValue => arith.subtract(a(), b());
+      return plain(columnArithmetic(cx.rt, op, l, r, ev) ?? ev, constant);
+    }
+    case '*': {
+      const ev = (): SqlValue => arith.multiply(a(), b());
+      return plain(columnArithmetic(cx.rt, op, l, r, ev) ?? ev, constant);
+    }
     case '/':
       return plain(() => arith.divide(a(), b()), constant);
-    case '%':
-      return plain(() => arith.remainder(a(), b()), constant);
+    case '%': {
+      const ev = (): SqlValue => arith.remainder(a(), b());
+      return plain(columnArithmetic(cx.rt, op, l, r, ev) ?? ev, constant);
+    }
     case '||':
       return plain(() => arith.concat(a(), b()), constant);
     case '&':
@@ -310,6 +323,11 @@ export function comparison(cx: CompileCtx, op: '=' | '!=' | '<' | '<=' | '>' | '
   // Fast paths: two numbers compare directly whatever the affinity (numeric affinity leaves
   // numbers alone; TEXT affinity only applies when one side is text); two strings under BINARY
   // without numeric affinity compare by code units when no surrogates are involved.
+  const general = genericComparison(op, a, b, slow);
+  return columnComparison(cx.rt, op, l, r, general) ?? literalComparison(op, l, r, slow) ?? general;
+}
+
+function genericComparison(op: string, a: Ev, b: Ev, slow: (x: SqlValue, y: SqlValue) => SqlValue): Ev {
   switch (op) {
     case '=':
     case 'IS':

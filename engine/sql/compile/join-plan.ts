@@ -201,8 +201,10 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
   );
   for (const t of hoisted) t.applied = true;
 
-  const reorder = entries.length > 1 && entries.every((e, i) => i === 0 || e.joinType === 'INNER' || e.joinType === 'COMMA');
-  let order2 = reorder ? solveOrder(cx, entries, terms) ?? greedyOrder(cx, entries, terms) : entries.slice();
+  // SQLite's solver orders the items (an outer or CROSS join's right side stays after the items
+  // to its left); the greedy order serves joins with subqueries when every join is inner
+  const innerOnly = entries.every((e, i) => i === 0 || e.joinType === 'INNER' || e.joinType === 'COMMA');
+  let order2 = entries.length > 1 && !hasOuterRightFull ? solveOrder(cx, entries, terms) ?? (innerOnly ? greedyOrder(cx, entries, terms) : entries.slice()) : entries.slice();
   // a co-routine is the outer loop and produces its rows as that loop reads them (every item
   // before it is an inner join, so it may move there)
   const co = entries.find((e) => e.coroutine);
@@ -212,6 +214,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
   }
   const bound: ScopeSource[] = [];
   const boundSlots = new Set<number>();
+  const allExprs = terms.map((t) => t.expr);
   let op: Op | null = null;
   let ordered = false;
 
@@ -244,7 +247,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
         inner = new EmptyOp();
       } else {
         const availExprs = avail.map((t) => t.expr);
-        const choice = entry.homeWithin(() => chooseAccess(cx, entry.source, entry.table!, availExprs, own, accessScope, entries.length === 1 ? order : null, entry.indexedBy));
+        const choice = entry.homeWithin(() => chooseAccess(cx, entry.source, entry.table!, availExprs, own, accessScope, entries.length === 1 ? order : null, entry.indexedBy, allExprs));
         inner = choice.op;
         ordered = choice.ordered;
         details.push(choice.detail);
@@ -434,14 +437,18 @@ interface WherePath {
   readonly rCost: LogEst;
   readonly rUnsorted: LogEst;
   readonly order: readonly number[];
+  /** The loop added last. */
+  readonly last: AccessLoop | null;
 }
 
-interface SolverLoop extends AccessLoop {
-  readonly prereqMask: number;
+/** whereLoopIsNoBetter: a candidate beats an equal-cost baseline only by reading a narrower index. */
+function isNoBetter(candidate: AccessLoop, baseline: AccessLoop | null): boolean {
+  if (candidate.szIdx === null || !baseline || baseline.szIdx === null) return true;
+  return !(candidate.szIdx < baseline.szIdx);
 }
 
 /**
- * wherePathSolver: the join order of plain inner joins of base tables, by total path cost in
+ * wherePathSolver: the join order of base tables, by total path cost in
  * SQLite's units. Keeps the mxChoice best partial paths per step (1, 5 for two tables, 12
  * beyond), one per set of tables; a path's cost adds each loop's setup and its run cost times
  * the rows of the outer loops, and its row count adds the loop's nOut. Ties keep the earlier
@@ -454,39 +461,71 @@ function solveOrder(cx: CompileCtx, entries: readonly PlanEntry[], terms: readon
   for (const e of entries) if (!e.table || e.table.root === -1 || e.tvf) return null;
   const bitOf = new Map<number, number>();
   entries.forEach((e, i) => bitOf.set(e.source.slot, i));
-  const cache = new Map<string, SolverLoop[] | null>();
-  const loopsFor = (i: number, mask: number): SolverLoop[] | null => {
-    const e = entries[i];
+  // whereLoopAddAll: a LEFT or CROSS join's right side needs every item to its left
+  const itemPrereq: number[] = [];
+  let mPrior = 0;
+  let mPrereq = 0;
+  entries.forEach((e, i) => {
+    if (i > 0 && (e.joinType === 'LEFT' || e.joinType === 'CROSS')) mPrereq |= mPrior;
+    else mPrereq = 0;
+    itemPrereq.push(mPrereq);
+    mPrior |= 1 << i;
+  });
+  // per item: the terms that may drive or filter its loops, with the other items they read
+  // (a LEFT JOIN's right side is searched with its own ON terms only)
+  // (terms written in another scope, e.g. an outer WHERE over a flattened subquery's items,
+  // only filter: each lowers nOut by one when within the loop's prerequisites)
+  const filterOnly: { readonly need: number }[][] = entries.map(() => []);
+  const itemTerms = entries.map((e, i) => {
     const slot = e.source.slot;
-    const idx: number[] = [];
+    const onOf = e.joinType === 'LEFT' ? slot : null;
+    const list: { readonly k: number; readonly need: number }[] = [];
     terms.forEach((t, k) => {
-      if (t.applied || t.scope !== e.home || !t.slots.has(slot)) return;
+      if (t.applied || !t.slots.has(slot) || t.onOf !== onOf) return;
+      let need = 0;
       for (const s of t.slots) {
         if (s === slot) continue;
         const b = bitOf.get(s);
-        if (b === undefined || (mask & (1 << b)) === 0) return;
+        if (b === undefined) return;
+        need |= 1 << b;
       }
-      idx.push(k);
+      if (t.scope === e.home) list.push({ k, need });
+      else filterOnly[i].push({ need });
     });
-    const key = `${i}:${idx.join(',')}`;
+    return list;
+  });
+  const caches = entries.map(() => new Map<string | number, AccessLoop[] | null>());
+  const allExprs = terms.map((t) => t.expr);
+  const loopsFor = (i: number, mask: number): AccessLoop[] | null => {
+    const list = itemTerms[i];
+    const extras = filterOnly[i];
+    let key: string | number = 0;
+    if (list.length + extras.length <= 30) {
+      for (let j = 0; j < list.length; j++) if ((list[j].need & ~mask) === 0) key |= 1 << j;
+      for (let j = 0; j < extras.length; j++) if ((extras[j].need & ~mask) === 0) key |= 1 << (list.length + j);
+    } else key = [...list, ...extras].map((t) => ((t.need & ~mask) === 0 ? '1' : '0')).join('');
+    const cache = caches[i];
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
+    const e = entries[i];
+    const slot = e.source.slot;
+    const use = list.filter((t) => (t.need & ~mask) === 0);
     const bound = new Set<number>();
-    for (const t of idx) for (const s of terms[t].slots) if (s !== slot) bound.add(s);
+    for (const t of use) for (const s of terms[t.k].slots) if (s !== slot) bound.add(s);
     // a trial compile: must not mark the real query correlated
     const bs = boundScope(e.home, bound, { correlated: false, depth: e.home.query.depth });
-    const prereq = idx.map((k) => {
-      const p = new Set(terms[k].slots);
-      p.delete(slot);
-      return p;
-    });
-    let loops: SolverLoop[] | null;
+    let loops: AccessLoop[] | null;
     try {
-      loops = e.homeWithin(() => accessLoops(cx, e.source, e.table!, idx.map((k) => terms[k].expr), bs, e.indexedBy, (j) => prereq[j])).map((l) => {
-        let m = 0;
-        for (const s of l.prereq) m |= 1 << bitOf.get(s)!;
-        return { ...l, prereqMask: m };
-      });
+      loops = e.homeWithin(() => accessLoops(cx, e.source, e.table!, use.map((t) => terms[t.k].expr), bs, e.indexedBy, (j) => use[j].need, allExprs));
+      const extra = extras.filter((t) => (t.need & ~mask) === 0);
+      if (extra.length) {
+        loops = loops.map((l) => {
+          if (l.auto) return l;
+          let nOut = l.nOut;
+          for (const t of extra) if ((t.need & ~l.prereq) === 0) nOut--;
+          return { ...l, nOut };
+        });
+      }
     } catch {
       loops = null;
     }
@@ -494,7 +533,7 @@ function solveOrder(cx: CompileCtx, entries: readonly PlanEntry[], terms: readon
     return loops;
   };
   const mxChoice = n <= 1 ? 1 : n === 2 ? 5 : 12;
-  let from: WherePath[] = [{ mask: 0, nRow: 0, rCost: 0, rUnsorted: 0, order: [] }];
+  let from: WherePath[] = [{ mask: 0, nRow: 0, rCost: 0, rUnsorted: 0, order: [], last: null }];
   for (let level = 0; level < n; level++) {
     const to: WherePath[] = [];
     let mxI = 0;
@@ -507,10 +546,12 @@ function solveOrder(cx: CompileCtx, entries: readonly PlanEntry[], terms: readon
         const loops = loopsFor(i, pf.mask);
         if (!loops) return null;
         for (const l of loops) {
-          if ((l.prereqMask & ~pf.mask) !== 0) continue;
+          if (((l.prereq | itemPrereq[i]) & ~pf.mask) !== 0) continue;
           // no automatic index for a loop expected to run less than 1.25 times
           if (l.auto && pf.nRow < 3) continue;
-          const rCost = logEstAdd(logEstAdd(l.rSetup, l.rRun + pf.nRow), pf.rUnsorted);
+          let rCost = l.rRun + pf.nRow;
+          if (l.rSetup) rCost = logEstAdd(l.rSetup, rCost);
+          rCost = logEstAdd(rCost, pf.rUnsorted);
           // no ORDER BY: every path counts as ordered (a uniform bias of 2)
           const rUnsorted = rCost - 2;
           const nOut = pf.nRow + l.nOut;
@@ -521,9 +562,11 @@ function solveOrder(cx: CompileCtx, entries: readonly PlanEntry[], terms: readon
             jj = to.length < mxChoice ? to.length : mxI;
           } else {
             const p = to[jj];
-            if (p.rCost < rCost || (p.rCost === rCost && (p.nRow < nOut || (p.nRow === nOut && p.rUnsorted <= rUnsorted)))) continue;
+            // (p.rCost, p.nRow, p.rUnsorted) <= (rCost, nOut, rUnsorted); on a full tie the
+            // narrower index wins (whereLoopIsNoBetter)
+            if (p.rCost !== rCost ? p.rCost < rCost : p.nRow !== nOut ? p.nRow < nOut : p.rUnsorted !== rUnsorted ? p.rUnsorted < rUnsorted : isNoBetter(l, p.last)) continue;
           }
-          to[jj] = { mask, nRow: nOut, rCost, rUnsorted, order: [...pf.order, i] };
+          to[jj] = { mask, nRow: nOut, rCost, rUnsorted, order: [...pf.order, i], last: l };
           if (to.length >= mxChoice) {
             mxI = 0;
             mxCost = to[0].rCost;

@@ -10,6 +10,8 @@ import { FilterOp } from '../exec/join.js';
 import { hashableCollation, type CollationName } from '../exec/keys.js';
 import { CompoundSource, DistinctSource, LimitSource, ProjectSource, SortSource, TrimSource, ValuesSource, makeComparator, type SortKey } from '../exec/rows.js';
 import type { Ev, Op, RowSource } from '../exec/runtime.js';
+import { TopKSource } from '../exec/top-k.js';
+import { bareReaders } from './expr-fast.js';
 import { canonicalCollation } from '../../catalog/build-table.js';
 import type { CompileCtx, QueryPlan, ResultColumnInfo } from './context.js';
 import { compileExpr } from './expr.js';
@@ -376,14 +378,21 @@ function compileCore(
   }
 
   eqpCore?.sorts(sortKeys !== null);
-  let source: RowSource = new ProjectSource(op, evs);
-  if (core.distinct) {
-    source = new DistinctSource(source, width, columns.map((c) => hashableCollation(c.collation) ?? 'BINARY') as CollationName[]);
-  }
   const limitScope = mkScope([]);
   const limitEv = limit ? compileExpr(cx, limit, limitScope).ev : null;
   const offsetEv = offset ? compileExpr(cx, offset, limitScope).ev : null;
-  if (sortKeys) source = new SortSource(source, sortKeys, limitEv, offsetEv);
+  let source: RowSource;
+  if (sortKeys && limitEv && !core.distinct) {
+    // ORDER BY ... LIMIT: projection fused with the top-k sort (bare column reads deferred)
+    const bare = bareReaders(scope.sources);
+    source = new TopKSource(op, evs, evs.map((ev) => bare.has(ev)), sortKeys, limitEv, offsetEv);
+  } else {
+    source = new ProjectSource(op, evs);
+    if (core.distinct) {
+      source = new DistinctSource(source, width, columns.map((c) => hashableCollation(c.collation) ?? 'BINARY') as CollationName[]);
+    }
+    if (sortKeys) source = new SortSource(source, sortKeys, limitEv, offsetEv);
+  }
   if (limitEv || offsetEv) source = new LimitSource(source, limitEv, offsetEv);
   if (evs.length > width) source = new TrimSource(source, width);
   if (!core.distinct && !isAggregate && winCalls.length === 0) {

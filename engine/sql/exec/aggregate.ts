@@ -7,7 +7,7 @@
  * Groups come out in group-key order, as SQLite's sorter-based GROUP BY returns them.
  */
 import type { SqlValue } from '../../common/value.js';
-import { compareValues } from '../../common/value.js';
+import { compareValues, Real } from '../../common/value.js';
 import type { Rowid } from '../../storage/api.js';
 import type { Accumulator } from '../functions/registry.js';
 import { rowKey, valueKey, type CollationName } from './keys.js';
@@ -31,10 +31,14 @@ export interface AggregateSpec {
    * the accumulator in key order (ties in arrival order) when the input is exhausted.
    */
   readonly orderBy: { readonly keys: readonly Ev[]; readonly compare: (a: readonly SqlValue[], b: readonly SqlValue[]) => number } | null;
+  /** count(*): the result is the group's row count (with a filter it goes through `create`). */
+  readonly countStar?: boolean;
 }
 
 interface Group {
   keyVals: SqlValue[];
+  /** Input rows of the group (count(*) without FILTER). */
+  n: number;
   accs: Accumulator[];
   distinct: (Set<string> | null)[];
   /** Buffered [...keys, ...args] rows of aggregates with an ORDER BY. */
@@ -65,6 +69,7 @@ export class AggregateOp implements Op {
   private newGroup(keyVals: SqlValue[]): Group {
     return {
       keyVals,
+      n: 0,
       accs: this.aggs.map((a) => a.create()),
       distinct: this.aggs.map((a) => (a.distinct ? new Set<string>() : null)),
       ordered: this.aggs.map((a) => (a.orderBy ? [] : null)),
@@ -75,12 +80,16 @@ export class AggregateOp implements Op {
 
   open(): void {
     const rt = this.rt;
-    const map = new Map<string, Group>();
     const groups: Group[] = [];
     const nG = this.groupBy.length;
-    const keyVals = new Array<SqlValue>(nG);
     const aggs = this.aggs;
+    const lookup = new GroupLookup(nG === 1 ? this.groupColls[0] : 'BINARY');
+    const keyVals = new Array<SqlValue>(nG);
     const hasMinMax = aggs.some((a) => a.minMax !== null);
+    // every aggregate a plain step (no FILTER, DISTINCT, ORDER BY or min()/max() row rule)
+    const simple = aggs.every((a) => a.filter === null && !a.distinct && a.orderBy === null && a.minMax === null);
+    // count(*) without FILTER reads the group's row count instead of stepping an accumulator
+    const counted = aggs.map((a) => a.countStar === true && a.filter === null);
     // SQLite's regAcc ("first row of the group" flag) exists with GROUP BY, or without one when
     // every min()/max() has a FILTER
     const useAcc = nG > 0 || !aggs.some((a) => a.minMax !== null && a.filter === null);
@@ -92,31 +101,61 @@ export class AggregateOp implements Op {
     const argBufs = aggs.map((a) => new Array<SqlValue>(a.args.length));
     const slots = this.slots;
     const nSlots = slots.length;
+    const groupBy = this.groupBy;
+    const colls = this.groupColls;
+    let single: Group | null = null;
     this.input.open();
     try {
       while (this.input.next()) {
         let g: Group | undefined;
         let first = false;
         if (nG === 0) {
-          g = groups[0];
+          g = single ?? undefined;
           if (!g) {
-            g = this.newGroup([]);
+            single = g = this.newGroup([]);
+            groups.push(g);
+            first = true;
+          }
+        } else if (nG === 1) {
+          const v = groupBy[0]();
+          g = lookup.get(v);
+          if (!g) {
+            g = this.newGroup([v]);
+            lookup.set(v, g);
             groups.push(g);
             first = true;
           }
         } else {
-          for (let k = 0; k < nG; k++) keyVals[k] = this.groupBy[k]();
-          const key = rowKey(keyVals, this.groupColls);
-          g = map.get(key);
+          for (let k = 0; k < nG; k++) keyVals[k] = groupBy[k]();
+          const key = rowKey(keyVals, colls);
+          g = lookup.getKey(key);
           if (!g) {
             g = this.newGroup(keyVals.slice());
-            map.set(key, g);
+            lookup.setKey(key, g);
             groups.push(g);
             first = true;
           }
         }
+        g.n++;
+        if (simple) {
+          for (let a = 0; a < aggs.length; a++) {
+            if (counted[a]) continue;
+            const args = argBufs[a];
+            const evs = aggs[a].args;
+            for (let k = 0; k < evs.length; k++) args[k] = evs[k]();
+            g.accs[a].step(args);
+          }
+          if (first) {
+            for (let s = 0; s < nSlots; s++) {
+              g.rows[s] = rt.rows[slots[s]];
+              g.rowids[s] = rt.rowids[slots[s]];
+            }
+          }
+          continue;
+        }
         for (let a = 0; a < aggs.length; a++) {
           const spec = aggs[a];
+          if (counted[a]) continue;
           if (spec.filter) {
             // a filtered min()/max() loads the row on the group's first row even if it skips it
             if (spec.minMax !== null && useAcc) hit = first ? 0 : 1;
@@ -192,7 +231,10 @@ export class AggregateOp implements Op {
       rt.rows[this.slots[s]] = g.rows[s];
       rt.rowids[this.slots[s]] = g.rowids[s];
     }
-    for (let a = 0; a < this.aggs.length; a++) rt.vals[this.aggs[a].slot] = g.accs[a].final();
+    for (let a = 0; a < this.aggs.length; a++) {
+      const spec = this.aggs[a];
+      rt.vals[spec.slot] = spec.countStar === true && spec.filter === null ? g.n : g.accs[a].final();
+    }
     const keySlots = this.keySlots;
     for (let k = 0; k < keySlots.length; k++) rt.vals[keySlots[k]] = g.keyVals[k];
     return true;
@@ -201,4 +243,55 @@ export class AggregateOp implements Op {
   close(): void {
     this.groups = [];
   }
+}
+
+/**
+ * Groups by key. A single GROUP BY term is looked up by its value where that is exact: numbers
+ * (INTEGER and REAL alike, as SQLite compares them) and BINARY text in maps of their own; other
+ * values, and several terms, by their hash key (keys.ts). Both agree with `valueKey` equality.
+ */
+class GroupLookup {
+  private readonly nums = new Map<number, Group>();
+  private readonly texts = new Map<string, Group>();
+  private readonly keyed = new Map<string, Group>();
+
+  constructor(private readonly coll: CollationName) {}
+
+  get(v: SqlValue): Group | undefined {
+    if (typeof v === 'number') return this.nums.get(v);
+    if (typeof v === 'string' && this.coll === 'BINARY') return this.texts.get(v);
+    const n = exactNumber(v);
+    return n !== undefined ? this.nums.get(n) : this.keyed.get(valueKey(v, this.coll));
+  }
+
+  set(v: SqlValue, g: Group): void {
+    if (typeof v === 'number') this.nums.set(v, g);
+    else if (typeof v === 'string' && this.coll === 'BINARY') this.texts.set(v, g);
+    else {
+      const n = exactNumber(v);
+      if (n !== undefined) this.nums.set(n, g);
+      else this.keyed.set(valueKey(v, this.coll), g);
+    }
+  }
+
+  getKey(key: string): Group | undefined {
+    return this.keyed.get(key);
+  }
+
+  setKey(key: string, g: Group): void {
+    this.keyed.set(key, g);
+  }
+}
+
+/**
+ * The number keying a REAL box or a bigint in the numbers map: a bigint shares a group with a
+ * double exactly when they are equal (as SQLite compares an INTEGER with a REAL).
+ */
+function exactNumber(v: SqlValue): number | undefined {
+  if (v instanceof Real) return v.value;
+  if (typeof v === 'bigint') {
+    const n = Number(v);
+    return BigInt(n) === v ? n : undefined;
+  }
+  return undefined;
 }

@@ -29,11 +29,17 @@ function hex(b: Uint8Array): string {
   return s;
 }
 
+/** An integral double beyond 2^53 is keyed by its exact digits, as the equal bigint is. */
+function numberKey(v: number): string {
+  return 'n' + (Number.isSafeInteger(v) || !Number.isInteger(v) ? String(v) : BigInt(v).toString());
+}
+
 export function valueKey(v: SqlValue, coll: CollationName = 'BINARY'): string {
   if (v === null) return 'N';
   switch (typeof v) {
     case 'number':
-      return 'n' + String(v);
+      // an integral double beyond 2^53 is keyed by its exact digits, as the equal bigint is
+      return numberKey(v);
     case 'bigint':
       return 'n' + String(v);
     case 'string':
@@ -41,7 +47,7 @@ export function valueKey(v: SqlValue, coll: CollationName = 'BINARY'): string {
       if (coll === 'NOCASE') return 't' + asciiLower(v);
       return 't' + v.replace(/ +$/, '');
     default:
-      if (v instanceof Real) return 'n' + String(v.value);
+      if (v instanceof Real) return numberKey(v.value);
       return 'b' + hex(v);
   }
 }

@@ -53,6 +53,24 @@ export interface SortKey {
 }
 
 export function makeComparator(keys: readonly SortKey[]): (a: readonly SqlValue[], b: readonly SqlValue[]) => number {
+  if (keys.length === 1) {
+    // one key (the common ORDER BY): numbers compare inline
+    const { index, desc, nullsFirst, collation } = keys[0];
+    return (a, b) => {
+      const x = a[index];
+      const y = b[index];
+      if (typeof x === 'number' && typeof y === 'number') {
+        if (x === y) return 0;
+        return (x < y) !== desc ? -1 : 1;
+      }
+      if (x === null || y === null) {
+        if (x === y) return 0;
+        return (x === null) === nullsFirst ? -1 : 1;
+      }
+      const c = compareValues(x, y, collation);
+      return desc ? -c : c;
+    };
+  }
   return (a, b) => {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];

@@ -40,7 +40,9 @@ export function rowidRangeProbe(v: SqlValue, lower: boolean, inclusive: boolean)
   const n = v instanceof Real ? v.value : v;
   if (Number.isSafeInteger(n)) {
     if (inclusive) return { kind: 'rowid', rowid: n };
-    return { kind: 'rowid', rowid: lower ? n + 1 : n - 1 };
+    const step = lower ? n + 1 : n - 1;
+    // one past the safe range: the rowid is a bigint
+    return { kind: 'rowid', rowid: Number.isSafeInteger(step) ? step : BigInt(n) + (lower ? 1n : -1n) };
   }
   if (n === Infinity) return lower ? { kind: 'none' } : { kind: 'all' };
   if (n === -Infinity) return lower ? { kind: 'all' } : { kind: 'none' };
@@ -165,9 +167,11 @@ export class RowidLookupOp implements Op {
   open(): void {
     this.tree = this.rt.host.view().openTable(this.root);
     const vals = this.probe();
-    const out: Rowid[] = [];
-    for (const v of vals) {
-      const r = rowidEqProbe(v);
+    // the probe list is reused from one open to the next (nested loops reopen per outer row)
+    const out = this.probes;
+    out.length = 0;
+    for (let k = 0; k < vals.length; k++) {
+      const r = rowidEqProbe(vals[k]);
       if (r !== null) out.push(r);
     }
     if (out.length > 1) {
@@ -176,7 +180,6 @@ export class RowidLookupOp implements Op {
       for (let k = 1; k < out.length; k++) if (out[k] !== out[w - 1]) out[w++] = out[k];
       out.length = w;
     }
-    this.probes = out;
     this.i = 0;
   }
 

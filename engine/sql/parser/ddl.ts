@@ -115,7 +115,9 @@ function parseCreateTable(p: Parser, start: number, temp: boolean): CreateTableS
   columns.push(parseColumnDef(p));
   while (p.accept(TK.COMMA)) {
     if (startsTableConstraint(p.t)) {
-      parseTableConstraints(p, constraints);
+      // pParse->constraintName is reset by each new column and by the commas between table
+      // constraints, not by the comma after the last column: its name reaches the first ones
+      parseTableConstraints(p, constraints, lastColumnConstraintName);
       break;
     }
     columns.push(parseColumnDef(p));
@@ -244,8 +246,12 @@ export function parseColumnDef(p: Parser): ColumnDef {
     }
     break;
   }
+  lastColumnConstraintName = cname;
   return { name, type, constraints };
 }
+
+/** The `CONSTRAINT name` in force at the end of the most recently parsed column definition. */
+let lastColumnConstraintName: string | null = null;
 
 /** sqlite3AddColumn: a type that swallowed `GENERATED ALWAYS` loses it again. */
 function stripGeneratedAlways(raw: string): string {
@@ -438,8 +444,8 @@ function toIndexedColumns(p: Parser, terms: OrderingTerm[]): IndexedColumn[] {
 }
 
 /** `conslist`: table constraints separated by optional commas, up to the closing `)`. */
-function parseTableConstraints(p: Parser, out: TableConstraint[]): void {
-  let name: string | null = null;
+function parseTableConstraints(p: Parser, out: TableConstraint[], carried: string | null): void {
+  let name: string | null = carried;
   for (;;) {
     switch (p.t) {
       case TK.CONSTRAINT:

@@ -148,6 +148,8 @@ export function divide(a: SqlValue, b: SqlValue): SqlValue {
 }
 /** `a % b` */
 export function remainder(a: SqlValue, b: SqlValue): SqlValue {
+  // two safe integers: exact in doubles; + 0 turns -0 into 0 (int64 has no -0)
+  if (typeof a === 'number' && typeof b === 'number' && b !== 0 && Number.isSafeInteger(a) && Number.isSafeInteger(b)) return (a % b) + 0;
   return arith(Op.Remainder, a, b);
 }
 /** Unary `-a`, compiled by SQLite as `0 - a` (so -'abc' is 0 and -INT64_MIN is REAL). */

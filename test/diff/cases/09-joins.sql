@@ -36,3 +36,12 @@ SELECT * FROM a JOIN b USING (x) JOIN c USING (x);
 SELECT a.x, b.x FROM a JOIN b USING (x) ORDER BY 1;
 SELECT count(*) FROM a, b, c;
 SELECT a.name, b.label FROM a JOIN b ON a.id = b.a_id ORDER BY b.label DESC;
+
+-- Join order (wherePathSolver) decides which of two SQL-equal values DISTINCT keeps: SQLite
+-- scans jo_a outside (its path costs less in total although jo_b is the cheaper scan).
+CREATE TABLE jo_a (x, pad TEXT);
+INSERT INTO jo_a VALUES (0, 'a'), (1.0, 'b');
+CREATE TABLE jo_b (k INTEGER PRIMARY KEY, y) WITHOUT ROWID;
+INSERT INTO jo_b VALUES (1, 0), (2, 1);
+SELECT v, typeof(v) FROM (SELECT DISTINCT a.x + b.y AS v FROM jo_b AS b, jo_a AS a);
+SELECT typeof(a.x + b.y) FROM jo_b AS b, jo_a AS a;

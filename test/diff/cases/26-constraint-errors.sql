@@ -83,3 +83,21 @@ VACUUM nope;
 DETACH nope;
 -- error
 SELECT ?;
+-- the last column's CONSTRAINT name reaches the first table constraints (up to a comma between them)
+CREATE TABLE cn1 (a INT CONSTRAINT c1 NOT NULL, CHECK (a > 0));
+-- error
+INSERT INTO cn1 VALUES (-1);
+CREATE TABLE cn2 (a INT CONSTRAINT c1 NOT NULL, b INT CHECK (b > 0));
+-- error
+INSERT INTO cn2 VALUES (1, -1);
+CREATE TABLE cn3 (a INT, b INT CONSTRAINT c6 NULL, CHECK (b > 0), CHECK (a > 0));
+-- error
+INSERT INTO cn3 VALUES (1, -1);
+-- error
+INSERT INTO cn3 VALUES (-1, 1);
+CREATE TABLE cn4 (a INT, CONSTRAINT c2 UNIQUE (a), CHECK (a > 0));
+-- error
+INSERT INTO cn4 VALUES (-1);
+CREATE TABLE cn5 (a INT CONSTRAINT c1 NOT NULL, b INT CONSTRAINT c5 DEFAULT 1 CHECK (b > 0));
+-- error
+INSERT INTO cn5 VALUES (1, -1);

@@ -16,7 +16,6 @@ EXPLAIN QUERY PLAN SELECT * FROM t ORDER BY c;
 EXPLAIN QUERY PLAN SELECT * FROM t ORDER BY a;
 EXPLAIN QUERY PLAN SELECT count(*) FROM t;
 EXPLAIN QUERY PLAN SELECT * FROM t WHERE a IN (1, 2, 3);
--- eqp-shape
 EXPLAIN QUERY PLAN SELECT * FROM t JOIN u ON u.t_id = t.id WHERE t.a = 1;
 -- eqp-shape
 EXPLAIN QUERY PLAN SELECT c, count(*) FROM t GROUP BY c ORDER BY c LIMIT 10;
@@ -165,7 +164,6 @@ EXPLAIN QUERY PLAN SELECT * FROM t FULL JOIN d ON d.s > t.b;
 EXPLAIN QUERY PLAN SELECT * FROM t LEFT JOIN d ON d.k = t.c;
 EXPLAIN QUERY PLAN SELECT * FROM t CROSS JOIN u;
 EXPLAIN QUERY PLAN SELECT * FROM t NATURAL JOIN u;
--- eqp-shape
 EXPLAIN QUERY PLAN SELECT t.a, u.v FROM t JOIN u ON u.t_id = t.id WHERE t.a > 3 ORDER BY u.v;
 
 -- The same access paths return what a scan returns (covering reads, reverse index order,
@@ -220,3 +218,8 @@ DELETE FROM t WHERE a = 3;
 UPDATE t SET a = 7 WHERE id = 1;
 SELECT a, id FROM t ORDER BY a DESC, id DESC;
 SELECT count(*), max(a) FROM t;
+
+-- Join order (wherePathSolver): the path with the lower total cost, not the cheapest first scan.
+EXPLAIN QUERY PLAN SELECT * FROM w, t;
+EXPLAIN QUERY PLAN SELECT * FROM t, w;
+EXPLAIN QUERY PLAN SELECT * FROM u, t WHERE t.c = 1 AND u.v = t.a;

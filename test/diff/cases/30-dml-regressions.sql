@@ -197,3 +197,20 @@ INSERT INTO ck1 VALUES (1, 1, 1, 1, 'x', -1);
 CREATE TABLE ck2 (a INTEGER, CHECK ("a" > 0 AND a < 10));
 -- error
 INSERT INTO ck2 VALUES (20);
+
+-- UPDATE paths: one pass by rowid (probes visited once), collected rows otherwise, and a
+-- statement that a recursive trigger runs again while it is still updating
+CREATE TABLE up (id INTEGER PRIMARY KEY, a INT, b TEXT);
+INSERT INTO up VALUES (1, 1, 'x'), (2, 2, 'x'), (3, 3, 'y'), (4, 4, 'y');
+UPDATE up SET a = a + 1 WHERE id IN (3, 1, 2, 3) RETURNING *;
+UPDATE up SET a = a * 10 WHERE id = 2 AND b = 'x' RETURNING id, a;
+UPDATE up SET a = (SELECT max(a) FROM up) + a WHERE id IN (1, 4) RETURNING *;
+UPDATE up SET a = a + 100 WHERE id IN (1, 2, 3) AND a < (SELECT avg(a) FROM up) RETURNING *;
+UPDATE up SET id = id + 10 WHERE id IN (1, 2) RETURNING *;
+PRAGMA recursive_triggers = ON;
+CREATE TABLE up_log (x);
+CREATE TRIGGER up_again AFTER UPDATE ON up WHEN new.a < 500 BEGIN INSERT INTO up_log VALUES (new.id || ':' || new.a); UPDATE up SET a = a + 200 WHERE b = new.b AND a < 500; END;
+UPDATE up SET a = a + 1 WHERE b = 'y';
+SELECT * FROM up;
+SELECT * FROM up_log;
+PRAGMA recursive_triggers = OFF;

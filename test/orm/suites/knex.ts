@@ -13,8 +13,8 @@ async function schema(k: Knex): Promise<void> {
     t.increments('id');
     t.string('email').notNullable().unique();
     t.boolean('active').defaultTo(true);
-    // Named: an unnamed CHECK whose text starts with a quoted name hits an engine bug (see report).
-    t.integer('age').checkPositive('age_positive');
+    // unnamed: SQLite reports the dequoted first token (`CHECK constraint failed: age`)
+    t.integer('age').checkPositive();
     t.json('meta');
     t.datetime('seen_at');
     t.bigInteger('big');

@@ -1,7 +1,7 @@
 /**
  * Pieces shared by the INSERT, UPDATE and DELETE compilers: target resolution, pseudo-table
- * sources (excluded.*, and the NEW / OLD of triggers) and the run wrapper of a statement.
- * RETURNING is in returning.ts.
+ * sources (excluded.*, and the NEW / OLD of triggers), WITH clauses and the run wrapper of a
+ * statement. RETURNING is in returning.ts, AUTOINCREMENT in autoincrement.ts.
  */
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
@@ -14,9 +14,8 @@ import { TableWriter } from './writer.js';
 import type { RowSource } from '../../exec/runtime.js';
 import type { RunPlan } from '../statement.js';
 import { bindCtes } from '../cte.js';
-import type { Scope } from '../scope.js';
 import type { CompileCtx } from '../context.js';
-import { makeSource, type ScopeColumn, type ScopeSource } from '../scope.js';
+import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from '../scope.js';
 import { autoincRegisters } from './autoincrement.js';
 import { keepWritesOnError } from './statement-journal.js';
 
@@ -67,6 +66,9 @@ export interface DmlRunOptions {
   readonly counts?: boolean;
 }
 
+/** The (never modified) result of a statement without RETURNING. */
+const NO_ROWS: SqlValue[][] = [];
+
 /**
  * The run function of an INSERT, UPDATE or DELETE around `body` (which writes the rows): the
  * change counters, the AUTOINCREMENT registers of a top-level statement (written back when it
@@ -90,7 +92,7 @@ export function dmlRun(cx: CompileCtx, conn: Connection, o: DmlRunOptions, body:
     } finally {
       if (counts) conn.totalChanges = startTotal + conn.changes;
     }
-    return returned !== null ? returned.take() : [];
+    return returned !== null ? returned.take() : NO_ROWS;
   };
 }
 

@@ -45,10 +45,12 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const slots = entries.map((e) => e.source.slot);
   const tslot = writer.source.slot;
   const changed = new Set<number>(sets.flatMap((s) => s.cols));
-  // Triggers and foreign key actions can change rows this statement has yet to update.
-  // So can REPLACE conflict resolution (it deletes the conflicting row, maybe one not yet visited).
+  // The table's triggers and the foreign key actions of its parent keys (whatever programs they
+  // run in turn) can change rows this statement has yet to update. So can REPLACE conflict
+  // resolution (it deletes the conflicting row, maybe one not yet visited).
   const mayChangeOthers =
-    cx.schema.triggers.size > 0 || cx.schema.referencedBy.size > 0 || stmt.orAction === 'REPLACE' || hasReplaceConstraint(cx, table);
+    cx.schema.triggersOf(table.name).length > 0 || (cx.schema.referencedBy.get(table.name.toLowerCase())?.length ?? 0) > 0 ||
+    stmt.orAction === 'REPLACE' || hasReplaceConstraint(cx, table);
   writer.fks.validate(changed);
 
   // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
