@@ -14,9 +14,10 @@
  * indexes are hidden from the planner for that reference, which then scans or uses another one.
  */
 import { SqliteError, sqliteError } from '../../common/errors.js';
-import type { SqlValue } from '../../common/value.js';
+import { Real, type SqlValue } from '../../common/value.js';
 import type { IndexTree, KeyInfo, PageView, Rowid, TableTree } from '../../storage/api.js';
 import type { IndexSchema, TableSchema } from '../../catalog/types.js';
+import type { Schema } from '../../catalog/schema.js';
 import type { AsOfClause } from '../ast.js';
 import type { CompileCtx, FunctionLookup } from '../compile/context.js';
 import type { Connection } from '../connection.js';
@@ -47,9 +48,32 @@ export function asOfIndexes(table: TableSchema): readonly IndexSchema[] | undefi
 
 type Point = { readonly fixed: number } | { readonly kind: AsOfKind; readonly ev: Ev };
 
-/** One AS OF table reference of a compiled statement (also the runtime reset hook that forgets its point). */
+/** Equal AS OF values name the same point (within one committed state). */
+function sameValue(a: SqlValue | undefined, b: SqlValue): boolean {
+  if (a === b) return true;
+  // bound JS numbers arrive as a fresh Real box per execution
+  return a instanceof Real && b instanceof Real && a.value === b.value;
+}
+
+/**
+ * One AS OF table reference of a compiled statement (also the runtime reset hook that forgets its
+ * point). Its snapshot is kept across executions: it depends only on the point S, the committed
+ * state it was built from (storage read view + change counter, bumped by every commit, DDL,
+ * retention change and concurrent-writer commit included) and the table bound at compile time.
+ * The AS OF value is re-evaluated once per execution (it may use parameters or functions); the
+ * same value in the same committed state reuses the resolved S without touching the history.
+ */
 export class AsOfRef implements RouteTarget {
   private snap: TableSnapshot | null = null;
+  /** The read view the snapshot was built over (its change counter is snap.builtAt). */
+  private snapView: PageView | null = null;
+  /** True once this execution's point was checked against the cache. */
+  private current = false;
+  /** The last AS OF value resolved, and what it resolved to in committed state `resolvedAt`. */
+  private lastValue: SqlValue | undefined = undefined;
+  private lastPoint = 0;
+  private resolvedAt = -1;
+  private resolvedView: PageView | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -59,23 +83,45 @@ export class AsOfRef implements RouteTarget {
   ) {}
 
   reset(): void {
-    if (!('fixed' in this.point)) this.snap = null;
+    this.current = false;
   }
 
   private snapshot(): { view: PageView; snap: TableSnapshot } {
     const conn = this.conn;
     const view = conn.engine.storage.read();
     const at = view.header.changeCounter;
-    if (this.snap !== null && this.snap.builtAt === at) return { view, snap: this.snap };
+    const snap = this.snap;
+    const sameState = snap !== null && snap.builtAt === at && this.snapView === view;
+    if (sameState && this.current) return { view, snap };
     const mv = conn.engine.mvcc;
-    const schema = conn.engine.schemaOf(view);
     const p = this.point;
-    const s = 'fixed' in p ? p.fixed : mv.resolve(view, schema, p.kind, p.ev());
+    let s: number;
+    let schema: Schema | null = null;
+    if ('fixed' in p) s = p.fixed;
+    else {
+      const v = p.ev();
+      if (this.resolvedAt === at && this.resolvedView === view && sameValue(this.lastValue, v)) s = this.lastPoint;
+      else {
+        this.resolvedAt = -1;
+        schema = conn.engine.schemaOf(view);
+        s = mv.resolve(view, schema, p.kind, v);
+        this.lastValue = v;
+        this.lastPoint = s;
+        this.resolvedAt = at;
+        this.resolvedView = view;
+      }
+    }
+    this.current = true;
+    if (sameState && snap.point === s) return { view, snap };
+    this.snap = null;
+    schema ??= conn.engine.schemaOf(view);
     mv.checkTableAt(view, schema, this.table.name, s);
     const roots = historyRoots(schema);
     if (!roots) throw sqliteError('time travel is not available: this database keeps no history');
-    this.snap = new TableSnapshot(view, roots, this.table, s, this.keyOf, at);
-    return { view, snap: this.snap };
+    const built = new TableSnapshot(view, roots, this.table, s, this.keyOf, at);
+    this.snap = built;
+    this.snapView = view;
+    return { view, snap: built };
   }
 
   openTable(_base: PageView, root: number): TableTree {
