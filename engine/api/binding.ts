@@ -158,6 +158,19 @@ export function bindParameters(map: BindMap, args: ArrayLike<unknown>): readonly
   const argc = args.length;
   const n = map.count;
   if (n === 0 && argc === 0) return EMPTY;
+  if (argc === n && map.keys.length === 0) {
+    // common case: one scalar argument per anonymous slot, in order (no closures, one array)
+    let i = 0;
+    for (; i < argc; i++) {
+      const a = args[i];
+      if ((typeof a === 'object' && a !== null) || typeof a === 'function') break;
+    }
+    if (i === argc) {
+      const fast = new Array<SqlValue>(n);
+      for (let k = 0; k < n; k++) fast[k] = toSqlValue(args[k]);
+      return fast;
+    }
+  }
   const out = new Array<SqlValue>(n);
   for (let i = 0; i < n; i++) out[i] = null;
   const names = map.names;

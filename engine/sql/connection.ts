@@ -300,6 +300,11 @@ export class Connection implements Session, ExecHost {
     }
   }
 
+  /** Open iterators of this connection (VACUUM refuses while any is open). */ // vacuum
+  get readHoldCount(): number {
+    return this.readHolds;
+  }
+
   /** An iterator opens: it reads one snapshot until releaseRead() (Session.holdRead). */
   holdRead(): void {
     if (this.readHolds++ === 0 && this.wtx === null && this.snapshot === null && !this.rawRead) this.beginRead();

@@ -15,6 +15,7 @@ import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 import { collectTreePages } from './tree-walk.js';
+import { varintLen } from './varint.js';
 
 /** Rowids are canonical (bigint only outside the safe range) so that === and < compare values. */
 export function canonicalRowid(r: Rowid): Rowid {
@@ -79,7 +80,16 @@ export class TableTreeImpl implements TableTree {
     if (typeof rowid !== 'number') rowid = canonicalRowid(rowid);
     const p = this.leafFor(rowid);
     const i = lowerBound(p.keys, p.n, rowid);
-    if (i < p.n && p.keys[i] === rowid) return cellRecord(this.src, p, i);
+    if (i < p.n && p.keys[i] === rowid) {
+      const h = lastFound;
+      h.src = this.src;
+      h.root = this.root;
+      h.rowid = rowid;
+      h.page = p;
+      h.idx = i;
+      h.gen = this.src.genBox.v;
+      return cellRecord(this.src, p, i);
+    }
     return undefined;
   }
 
@@ -142,6 +152,7 @@ export class TableTreeImpl implements TableTree {
   }
 
   private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number): void {
+    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteFound(w, rowid, buf, off, nPay)) return;
     const pgnos = this.pgnos;
     const idxs = this.idxs;
     let p = w.page(this.root);
@@ -202,6 +213,37 @@ export class TableTreeImpl implements TableTree {
     if (leaf.used > cap || (exact && leaf.used * 3 < cap)) balance(w, pgnos, idxs, depth, rightmost && !exact && pos === leaf.n - 1);
   }
 
+  /**
+   * Overwrites row `rowid` at the leaf position the last successful `get` found (an UPDATE reads
+   * the row, then writes it), without a second descent. Only when nothing was written since
+   * (the source's generation is unchanged, so the tree has the same shape and the leaf is still
+   * the page the source gives for its number), the old and new payloads are local, and the leaf
+   * needs no balancing afterwards; otherwise returns false and changes nothing.
+   */
+  private overwriteFound(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number): boolean {
+    const h = lastFound;
+    const p = h.page;
+    const pos = h.idx;
+    if (p === null || h.gen !== w.genBox.v || pos >= p.n || p.keys[pos] !== rowid || p.ovfl[pos] !== 0) return false;
+    if (nPay > w.geom.maxLocalTable || p.type !== PT_TABLE_LEAF || w.page(p.pgno) !== p) return false;
+    const used = p.used - p.cellSize(pos) + 2 + varintLen(nPay) + varintLen(rowid) + nPay;
+    const cap = p.capacity(w.geom);
+    if (used > cap || used * 3 < cap) return false;
+    h.src = null;
+    h.page = null;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) sink.tableRow(this.root, rowid, cellPayload(w, p, pos));
+    const leaf = w.cellWritable(p.pgno);
+    w.noteCell(U_CELL_REPLACED, leaf, pos);
+    leaf.bufs[pos] = buf;
+    leaf.offs[pos] = off;
+    leaf.nLoc[pos] = nPay;
+    leaf.nPay[pos] = nPay;
+    leaf.recs[pos] = undefined;
+    leaf.used = used;
+    return true;
+  }
+
   delete(rowid: Rowid): boolean {
     const w = this.writer();
     rowid = canonicalRowid(rowid);
@@ -241,6 +283,19 @@ export class TableTreeImpl implements TableTree {
     clearTree(w, this.root, PT_TABLE_LEAF);
   }
 }
+
+/**
+ * Where the last successful TableTreeImpl.get found its row (any tree: one module-wide slot, so
+ * no allocation), for overwriteFound. `gen` is the source's generation at the time.
+ */
+const lastFound: { src: PageSource | null; root: number; rowid: Rowid; page: BtPage | null; idx: number; gen: number } = {
+  src: null,
+  root: 0,
+  rowid: 0,
+  page: null,
+  idx: 0,
+  gen: 0,
+};
 
 /** Frees every page of the tree but the root, and every overflow chain; the root becomes an empty leaf. */
 export function clearTree(w: PageWriter, root: number, leafType: number): void {

@@ -50,6 +50,8 @@ function takeNums(): Float64Array {
   return n;
 }
 const REF = 3; // page | buf, rec, key (only entries that hold references have them)
+/** Reference arrays up to this length are kept across truncations (cleared, not reallocated). */
+const REUSE_REFS = REF * 1024;
 
 /** What undoing an entry acts on (the write transaction). */
 export interface UndoTarget {
@@ -199,9 +201,17 @@ export class UndoLog {
   truncate(mark: number): void {
     if (mark >= this.length) return;
     const refCount = mark === 0 ? 0 : this.nums[mark * NUM + 7];
+    const old = this.refCount;
     this.length = mark;
     this.refCount = refCount;
-    if (refCount === 0) this.refs = [];
-    else this.refs.length = refCount;
+    const r = this.refs;
+    if (r.length > REUSE_REFS) {
+      if (refCount === 0) this.refs = [];
+      else r.length = refCount;
+      return;
+    }
+    // a small array is kept (statement savepoints truncate it after every statement): only the
+    // references it held are dropped, so setRefs overwrites slots instead of growing a new array
+    for (let i = refCount; i < old; i++) r[i] = undefined;
   }
 }

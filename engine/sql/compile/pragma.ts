@@ -205,7 +205,10 @@ function viewColumnsOf(conn: Connection, schema: Schema, name: string): { name: 
 }
 
 function integrityCheck(conn: Connection, cx: CompileCtx, maxErrors: number): SqlValue[][] {
-  const schema = conn.schema();
+  // the main database's trees (TEMP objects live in another storage; a healthy TEMP database
+  // adds nothing to SQLite's answer)
+  const whole = conn.schema();
+  const schema = whole.part('main') ?? whole;
   const trees: { root: number; kind: 'table' | 'index'; keyInfo?: ReturnType<typeof keyInfoFor>; name: string }[] = [{ root: 1, kind: 'table', name: 'sqlite_schema' }];
   for (const t of schema.tables.values()) {
     if (t.withoutRowid) {

@@ -31,12 +31,27 @@ export function lowerAscii(s: string): string {
 
 export function length(v: SqlValue): SqlValue {
   if (v === null) return null;
-  if (typeof v === 'string') {
-    const s = cutAtNul(v);
-    return hasSurrogates(s) ? charLength(s) : s.length;
-  }
+  if (typeof v === 'string') return textLength(v);
   if (v instanceof Uint8Array) return v.length;
   return (toText(v) as string).length;
+}
+
+/** Characters (code points) of s before its first NUL, in one pass (length() of every row of a scan). */
+function textLength(s: string): number {
+  const n = s.length;
+  let pairs = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) return i - pairs;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return n - pairs;
 }
 
 export function octetLength(v: SqlValue): SqlValue {

@@ -65,3 +65,9 @@ SELECT * FROM pragma_table_info('nope');
 PRAGMA table_info(p) = 1;
 -- error
 SELECT * FROM pragma_nonexistent;
+-- integrity_check with a TEMP database present
+CREATE TEMP TABLE ic_temp (a INTEGER PRIMARY KEY, b TEXT UNIQUE);
+INSERT INTO ic_temp (b) VALUES ('x'), ('y');
+PRAGMA integrity_check;
+PRAGMA quick_check;
+DROP TABLE ic_temp;
