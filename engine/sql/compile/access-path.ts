@@ -33,6 +33,8 @@ export interface AccessChoice {
   readonly ordered: boolean;
   /** EXPLAIN QUERY PLAN detail. */
   readonly detail: string;
+  /** Rows are found by rowid (equality, IN or range on the INTEGER PRIMARY KEY), each read once. */
+  readonly byRowid: boolean;
   /** EXPLAIN QUERY PLAN rows of the subqueries of the consumed terms (they follow the scan row). */
   readonly eqpRows: readonly EqpNode[];
 }
@@ -105,6 +107,8 @@ interface Candidate {
   readonly szIdx: LogEst | null;
   /** Uses an index (not the rowid) with at least one `==` term (WHERE_INDEXED with WHERE_COLUMN_EQ). */
   readonly indexEq: boolean;
+  /** See AccessChoice.byRowid. */
+  readonly byRowid?: boolean;
 }
 
 /** An index column as the ordering check sees it (-1 is the rowid). */
@@ -223,6 +227,7 @@ export function chooseAccess(
     cost: fullyOrdered && best.cost > 1 ? best.cost - 1 : best.cost,
     ordered: fullyOrdered,
     detail,
+    byRowid: best.byRowid === true,
     eqpRows,
   };
 }
@@ -347,6 +352,7 @@ function collectCandidates(
         covering: false,
         szIdx: null,
         indexEq: false,
+        byRowid: true,
       });
     } else {
       const lo = cts.find((t) => t.column === -1 && (t.op === '>' || t.op === '>='));
@@ -367,6 +373,7 @@ function collectCandidates(
           covering: false,
           szIdx: null,
           indexEq: false,
+          byRowid: true,
         });
       }
     }

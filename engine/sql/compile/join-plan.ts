@@ -71,6 +71,8 @@ export interface JoinPlan {
   readonly op: Op;
   readonly ordered: boolean;
   readonly details: readonly string[];
+  /** Per level (as `details`): the table's rows are found by rowid (AccessChoice.byRowid). */
+  readonly byRowid: readonly boolean[];
 }
 
 function eqExpr(l: Expr, r: Expr): Expr {
@@ -130,6 +132,7 @@ function boundScope(home: Scope, bound: ReadonlySet<number>, query = home.query)
 export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr | null, scope: Scope, order: OrderRequest | null): JoinPlan {
   const rt = cx.rt;
   const details: string[] = [];
+  const byRowid: boolean[] = [];
   const terms: Term[] = [];
   const entries: PlanEntry[] = [];
   const wheres: FlatWhere[] = [];
@@ -192,7 +195,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
     let op: Op = new SingleRowOp();
     const pred = combine(terms.map((t) => t.compiled));
     if (pred) op = new FilterOp(op, pred);
-    return { op, ordered: false, details };
+    return { op, ordered: false, details, byRowid };
   }
 
   // Terms that read nothing of this join are tested once, before the loop.
@@ -251,6 +254,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
         inner = choice.op;
         ordered = choice.ordered;
         details.push(choice.detail);
+        byRowid.push(choice.byRowid);
         eqpRows = choice.eqpRows;
         for (const i of choice.consumed) consumed.add(i);
         if (choice.cost >= 1000 && op !== null) {
@@ -285,6 +289,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
         if (extra.size) inner = b.withConstraints(extra);
       }
       details.push(`SCAN ${entry.source.name}`);
+      byRowid.push(false);
     }
     avail.forEach((t, i) => {
       if (consumed.has(i)) t.applied = true;
@@ -328,7 +333,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
   const pred = combine(left.map((t) => t.compiled));
   if (pred) op = new FilterOp(op!, pred);
   if (hoisted.length) op = new GuardOp(op!, hoisted.map((t) => t.compiled.ev));
-  return { op: op!, ordered: ordered && entries.length === 1, details };
+  return { op: op!, ordered: ordered && entries.length === 1, details, byRowid };
 }
 
 function checkOnClause(slots: ReadonlySet<number>, ei: number, slotEntry: ReadonlyMap<number, number>): void {

@@ -90,7 +90,7 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const onePass =
     nSlots === 1 && orderEvs.length === 0 && limitEv === null && !mayChangeOthers && !table.withoutRowid &&
     !(table.rowidAlias >= 0 && changed.has(table.rowidAlias)) && !astSome(stmt.where, isSubquery) &&
-    joined.details.length === 1 && joined.details[0].startsWith(`SEARCH ${writer.source.name} USING INTEGER PRIMARY KEY `);
+    joined.byRowid.length === 1 && joined.byRowid[0];
   // Otherwise the rows are collected first (each slot's row and rowid, flat), in buffers that
   // the next run reuses unless a trigger runs this statement again meanwhile.
   const buffer = { rows: [] as (readonly SqlValue[])[], rowids: [] as (Rowid | null)[], busy: false };
