@@ -9,6 +9,7 @@ import { parseStatement } from '../sql/parser/index.js';
 import { autoIndexSchema, buildTable, canonicalCollation } from './build-table.js';
 import type { IndexColumnSchema, IndexSchema, SchemaRow, TableSchema, TriggerSchema, ViewSchema } from './types.js';
 import { tempRoot } from './temp-root.js';
+import { fixToMain } from './fixed-schema.js';
 
 /** A schema name as SQL writes it: main, temp (or null: search temp, then main). */
 export type DbName = 'main' | 'temp';
@@ -90,12 +91,14 @@ export class Schema {
         case 'view': {
           if (row.sql === null) break;
           const stmt = parseStored<CreateViewStmt>(row.sql, 'CreateView');
+          if (!temp) fixToMain(stmt.select);
           this.views.set(key, { kind: 'view', name: row.name, sql: row.sql, temp, columnNames: stmt.columns, select: stmt.select });
           break;
         }
         case 'trigger': {
           if (row.sql === null) break;
           const stmt = parseStored<CreateTriggerStmt>(row.sql, 'CreateTrigger');
+          if (!temp) fixToMain(stmt);
           const trig: TriggerSchema = { kind: 'trigger', name: row.name, table: row.tblName, sql: row.sql, temp, stmt };
           this.triggers.set(key, trig);
           // Table.pTrigger: each new trigger is prepended (sqlite3FinishTrigger), so the most

@@ -115,6 +115,46 @@ describe('TEMP database', () => {
     ]);
     expect(r.ours).toEqual(r.sqlite);
   });
+
+  it('never shadows the tables a main view or trigger names (SQLite fixes them to main)', () => {
+    const r = both([
+      'CREATE TABLE log (x); CREATE TABLE t (a); CREATE TABLE src (v); INSERT INTO src VALUES (10), (20)',
+      'CREATE VIEW v AS SELECT v FROM src WHERE v > (SELECT count(*) FROM log)',
+      `CREATE TRIGGER t_ai AFTER INSERT ON t BEGIN
+         INSERT INTO log SELECT NEW.a + (SELECT count(*) FROM src);
+         UPDATE log SET x = x + 1 WHERE x IN (SELECT v FROM src);
+         DELETE FROM log WHERE x < 0 AND EXISTS (SELECT 1 FROM log);
+       END`,
+      `CREATE TRIGGER t_ad AFTER DELETE ON t BEGIN
+         WITH src(v) AS (SELECT 1000) INSERT INTO log SELECT v FROM src;
+       END`,
+      // TEMP objects of the same names: the main view and triggers must not see them
+      'CREATE TEMP TABLE log (x); CREATE TEMP TABLE src (v); INSERT INTO temp.src VALUES (1)',
+      'INSERT INTO t VALUES (1), (2)',
+      'DELETE FROM t WHERE a = 1',
+      ['q', 'SELECT x FROM main.log ORDER BY x'],
+      ['q', 'SELECT x FROM temp.log ORDER BY x'],
+      ['q', 'SELECT * FROM v'],
+      // a TEMP view resolves names as usual: temp first
+      'CREATE TEMP VIEW tv AS SELECT v FROM src',
+      ['q', 'SELECT * FROM tv'],
+      // a main trigger's target that exists only in temp: no such table main.x
+      'CREATE TABLE u (a); DROP TABLE main.log',
+      'INSERT INTO t VALUES (3)',
+      ['q', 'SELECT x FROM temp.log ORDER BY x'],
+      // naming another database in a main view or trigger is refused when it is created
+      'CREATE VIEW w AS SELECT * FROM temp.src',
+      'CREATE VIEW w AS SELECT (SELECT count(*) FROM Temp.src) AS n',
+      'CREATE TRIGGER u_ai AFTER INSERT ON u BEGIN SELECT * FROM temp.log; END',
+      'CREATE TRIGGER u_ai AFTER INSERT ON u WHEN EXISTS (SELECT 1 FROM temp.src) BEGIN SELECT 1; END',
+      'CREATE TEMP TRIGGER u_ai AFTER INSERT ON u BEGIN INSERT INTO log SELECT v FROM temp.src; END',
+      'CREATE TEMP VIEW w AS SELECT * FROM main.src, temp.src AS s2',
+      'INSERT INTO u VALUES (0)',
+      ['q', 'SELECT x FROM temp.log ORDER BY x'],
+      ['q', 'SELECT * FROM w'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
 });
 
 describe('INSTEAD OF triggers', () => {

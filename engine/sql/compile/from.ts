@@ -11,13 +11,15 @@ import type { Op } from '../exec/runtime.js';
 import { SubquerySourceOp } from '../exec/join.js';
 import { unusedColumnHooks } from './select.js';
 import type { CompileCtx, QueryPlan } from './context.js';
-import { makeSource, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
+import { makeSource, slotQualifier, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
 import { bindTableSource } from './table-source.js';
 import { tableFunctionSource, type TableFunctionBinding } from './table-function.js';
 import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
 import { dbNameOf } from '../../catalog/schema.js';
 import { flattenSubquery, flattenVerdict, type FlatFragment, type FlattenCandidate, type FlattenSite, type FlattenVerdict } from './flatten.js';
 import { bindAsOf, rejectAsOf, visibleSchemaTable } from '../time-travel/as-of.js';
+import { fixedDb } from '../../catalog/fixed-schema.js';
+import { namesAreUnique, uniqueColumnNames } from './column-names.js';
 
 export interface FromEntry {
   readonly source: ScopeSource;
@@ -70,6 +72,11 @@ export function anyCorrelated(entries: readonly FromEntry[]): boolean {
 
 function columnRef(table: string, name: string): Expr {
   return { kind: 'Column', schema: null, table, name, quoted: false, start: 0, end: 0 };
+}
+
+/** A reference to column `name` of `s` for a USING term: by its name, or by slot when it has none (an unnamed subquery). */
+function usingRef(s: ScopeSource, name: string): Expr {
+  return columnRef(s.name !== '' ? s.name : slotQualifier(s.slot), name);
 }
 
 /**
@@ -183,7 +190,7 @@ function bindItem(
       throw sqliteError(`cannot join using column ${n} - column not present in both tables`);
     }
     entry.source.merged.add(ln);
-    let leftExpr = columnRef(leftSources[li].name, n);
+    let leftExpr = usingRef(leftSources[li], n);
     if (anyRightJoin) {
       // With a RIGHT/FULL JOIN anywhere, the left side is coalesce() of every left table with
       // the column (sqlite3ProcessJoin); each after the first must itself be joined by USING.
@@ -192,11 +199,11 @@ function bindItem(
         const s = leftSources[j];
         if (!s.byName.has(ln)) continue;
         if (!s.merged.has(ln)) throw sqliteError(`ambiguous reference to ${n} in USING()`);
-        args.push(columnRef(s.name, n));
+        args.push(usingRef(s, n));
       }
       if (args.length > 1) leftExpr = functionCall('coalesce', args);
     }
-    usingTerms.push([leftExpr, columnRef(entry.source.name, n)]);
+    usingTerms.push([leftExpr, usingRef(entry.source, n)]);
   }
   if (joinType === 'RIGHT' || joinType === 'FULL') entry.source.rightJoin = joinType;
   entries.push({ ...entry, usingTerms });
@@ -280,7 +287,8 @@ function bindLeaf(
         const slot = rt.allocSlot();
         return { ...base, source: bindTableSource(cx, t, alias, slot), table: t, op: null, indexedBy: null, asOf: item.asOf };
       }
-      const table = cx.schema.table(item.name, dbNameOf(schemaName));
+      const db = dbNameOf(schemaName) ?? fixedDb(item); // a main view's or trigger's body reads main only
+      const table = cx.schema.table(item.name, db);
       if (table) {
         if (typeof item.indexedBy === 'string') {
           const want = item.indexedBy.toLowerCase();
@@ -291,7 +299,7 @@ function bindLeaf(
         const read = bindAsOf(cx, table, item.asOf);
         return { ...base, source: bindTableSource(cx, read, alias, slot, table.temp ? 'temp' : 'main'), table: read, op: null, indexedBy: item.indexedBy, asOf: item.asOf };
       }
-      const view = cx.schema.view(item.name, dbNameOf(schemaName));
+      const view = cx.schema.view(item.name, db);
       if (view) {
         rejectAsOf(item.asOf, item.name, 'a view'); // heliosdb time travel (time-travel/as-of.ts)
         // a view's body sees no CTEs of the statement using it
@@ -372,12 +380,14 @@ export function planSource(
   const hook = plan.correlated ? undefined : unusedColumnHooks.get(plan.source);
   // which columns the enclosing query reads: resolving a column reference fetches its reader
   const used: boolean[] | null = hook ? plan.columns.map(() => false) : null;
+  const given = plan.columns.map((c) => c.name);
+  const names = namesAreUnique(given) ? given : uniqueColumnNames(given);
   const cols: ScopeColumn[] = plan.columns.map((c, i) => {
     const read = (): SqlValue => {
       const r = rt.rows[slot];
       return i < r.length ? r[i] : null;
     };
-    const col = { name: c.name, affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin, hidden: false };
+    const col = { name: names[i], affinity: c.affinity, collation: c.collation, type: c.type, origin: c.origin, hidden: false };
     if (!used) return { ...col, read };
     return Object.defineProperty(col, 'read', {
       enumerable: true,

@@ -40,10 +40,10 @@ function tableOrView(schema: Schema, name: string): { table: TableSchema | null;
   return null;
 }
 
-function tableInfo(schema: Schema, arg: SqlValue, extended: boolean): SqlValue[][] {
+function tableInfo(schema: Schema, arg: SqlValue, extended: boolean, host: ExecHost): SqlValue[][] {
   if (typeof arg !== 'string') return [];
   const found = tableOrView(schema, arg);
-  if (!found || !found.table) return viewInfo(schema, arg, extended);
+  if (!found || !found.table) return viewInfo(host, schema, arg, extended);
   const t = found.table;
   const rows: SqlValue[][] = [];
   let cid = 0;
@@ -56,14 +56,14 @@ function tableInfo(schema: Schema, arg: SqlValue, extended: boolean): SqlValue[]
   return rows;
 }
 
-/** Views: columns come from the view's SELECT; filled in by the session (needs compilation). */
-let viewColumns: ((schema: Schema, name: string) => { name: string; type: string }[] | null) | null = null;
+/** Views: columns come from the view's SELECT, compiled on the connection running the pragma (pragma.ts sets this). */
+let viewColumns: ((host: ExecHost, schema: Schema, name: string) => { name: string; type: string }[] | null) | null = null;
 export function setViewColumnsResolver(f: typeof viewColumns): void {
   viewColumns = f;
 }
 
-function viewInfo(schema: Schema, name: string, extended: boolean): SqlValue[][] {
-  const cols = viewColumns?.(schema, name);
+function viewInfo(host: ExecHost, schema: Schema, name: string, extended: boolean): SqlValue[][] {
+  const cols = viewColumns?.(host, schema, name);
   if (!cols) return [];
   return cols.map((c, i) => (extended ? [i, c.name, c.type, 0, null, 0, 0] : [i, c.name, c.type, 0, null, 0]));
 }
@@ -142,7 +142,7 @@ export function tablesInHashOrder(schema: Schema): { db: 'main' | 'temp'; name: 
   return out;
 }
 
-function tableList(schema: Schema, arg: SqlValue): SqlValue[][] {
+function tableList(schema: Schema, arg: SqlValue, host: ExecHost): SqlValue[][] {
   const rows: SqlValue[][] = [];
   const want = typeof arg === 'string' ? arg.toLowerCase() : null;
   for (const { db, name, table: t } of tablesInHashOrder(schema)) {
@@ -158,15 +158,15 @@ function tableList(schema: Schema, arg: SqlValue): SqlValue[][] {
     }
     const part = schema.part(db);
     const v = part?.views.get(name.toLowerCase());
-    if (v) rows.push([db, v.name, 'view', viewColumns?.(schema, v.name)?.length ?? 0, 0, 0]);
+    if (v) rows.push([db, v.name, 'view', viewColumns?.(host, schema, v.name)?.length ?? 0, 0, 0]);
     else if (part?.virtualTables.has(name.toLowerCase())) rows.push([db, name, 'virtual', 0, 0, 0]);
   }
   return rows;
 }
 
 export const PRAGMA_TABLES: Record<string, PragmaTable> = {
-  table_info: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk'], takesArg: true, rows: (s, a) => tableInfo(s, a, false) },
-  table_xinfo: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk', 'hidden'], takesArg: true, rows: (s, a) => tableInfo(s, a, true) },
+  table_info: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk'], takesArg: true, rows: (s, a, h) => tableInfo(s, a, false, h) },
+  table_xinfo: { columns: ['cid', 'name', 'type', 'notnull', 'dflt_value', 'pk', 'hidden'], takesArg: true, rows: (s, a, h) => tableInfo(s, a, true, h) },
   index_list: { columns: ['seq', 'name', 'unique', 'origin', 'partial'], takesArg: true, rows: indexList },
   index_info: { columns: ['seqno', 'cid', 'name'], takesArg: true, rows: (s, a) => indexInfo(s, a, false) },
   index_xinfo: { columns: ['seqno', 'cid', 'name', 'desc', 'coll', 'key'], takesArg: true, rows: (s, a) => indexInfo(s, a, true) },

@@ -20,6 +20,8 @@ import { compileSelectStmt } from './select.js';
 import { makeCtx } from './statement.js';
 import { vectorPragma } from '../../vector/pragma.js'; // vector: hnsw_ef_search
 import { heliosPragma } from '../time-travel/pragma.js'; // heliosdb MVCC: helios_retention, helios_gc
+import { uniqueColumnNames } from './column-names.js';
+import { affinityOfType, type Affinity } from '../semantics/affinity.js';
 
 const COMPILE_OPTIONS = [
   'ATOMIC_INTRINSICS=1', 'COMPILER=gcc-12.2.0', 'DEFAULT_AUTOVACUUM', 'DEFAULT_CACHE_SIZE=-16000', 'DEFAULT_FILE_FORMAT=4',
@@ -69,6 +71,8 @@ function intArg(v: SqlValue): number {
   return Number.isFinite(n) ? n : 0;
 }
 
+setViewColumnsResolver((host, schema, v) => viewColumnsOf(host as Connection, schema, v));
+
 export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt): RunPlan {
   const name = stmt.name.toLowerCase();
   const arg = argValue(cx, stmt);
@@ -79,7 +83,6 @@ export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt
   const storage = conn.engine.storage;
   const table = PRAGMA_TABLES[name];
   if (table) {
-    setViewColumnsResolver((schema, v) => viewColumnsOf(conn, schema, v));
     if (table.takesArg && !has && name !== 'table_list') return { columns: [], write: false, run: () => [] };
     return { columns: table.columns.map(col), write: false, run: () => table.rows(conn.schema(), arg, conn) };
   }
@@ -192,13 +195,37 @@ export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt
   }
 }
 
+/**
+ * A view column's type as PRAGMA table_info shows it (sqlite3SubqueryColumnTypes): the declared
+ * type of the column it reads when that agrees with the column's affinity, else the standard
+ * type name of the affinity ("NUM" for NUMERIC; none for an expression without affinity).
+ */
+function viewColumnType(declared: string | null, affinity: Affinity | null): string {
+  if (declared && affinity !== null && affinityOfType(declared) === affinity) return declared;
+  switch (affinity) {
+    case 'NUMERIC':
+      return 'NUM';
+    case 'BLOB':
+      return 'BLOB';
+    case 'INTEGER':
+      return 'INT';
+    case 'REAL':
+      return 'REAL';
+    case 'TEXT':
+      return 'TEXT';
+    default:
+      return '';
+  }
+}
+
 function viewColumnsOf(conn: Connection, schema: Schema, name: string): { name: string; type: string }[] | null {
   const v = schema.views.get(name.toLowerCase());
   if (!v) return null;
   try {
     const cx = makeCtx(conn, schema);
     const plan = compileSelectStmt(cx, v.select, null);
-    return plan.columns.map((c, i) => ({ name: v.columnNames?.[i] ?? c.name, type: c.type ?? '' }));
+    const names = uniqueColumnNames(plan.columns.map((c, i) => v.columnNames?.[i] ?? c.name));
+    return plan.columns.map((c, i) => ({ name: names[i], type: viewColumnType(c.type ?? null, c.affinity) }));
   } catch {
     return null;
   }

@@ -45,6 +45,20 @@ export interface ScopeColumn {
   readonly hidden: boolean;
 }
 
+/**
+ * The qualifier of a column reference the compiler makes for a source without a name (an unnamed
+ * subquery in a USING join): it names that one source, and no SQL text can spell it.
+ */
+export function slotQualifier(slot: number): string {
+  return `\0${slot}`;
+}
+
+/** Whether a reference qualified by `ltable` (lower-cased) names `src`. */
+function qualifies(src: ScopeSource, ltable: string): boolean {
+  if (ltable.charCodeAt(0) === 0) return src.name === '' && slotQualifier(src.slot) === ltable;
+  return src.name.toLowerCase() === ltable;
+}
+
 export interface ScopeSource {
   readonly slot: number;
   /** The name used to qualify columns: the alias, else the table name. */
@@ -197,7 +211,7 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
   // FULL JOIN USING columns: the earlier matches to coalesce (SQLite's pFJMatch).
   let fullMatches: Compiled[] | null = null;
   for (const src of s.sources) {
-    if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+    if (ltable !== null && !qualifies(src, ltable)) continue;
     if (ltable === null && src.qualifiedOnly) continue;
     const ci = src.byName.get(lname);
     if (ci === undefined) continue;
@@ -218,7 +232,7 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
   if (ROWID_NAMES.has(lname)) {
     let found: ScopeSource | null = null;
     for (const src of s.sources) {
-      if (ltable !== null && src.name.toLowerCase() !== ltable) continue;
+      if (ltable !== null && !qualifies(src, ltable)) continue;
       if (!src.rowid || (ltable === null && src.qualifiedOnly)) continue;
       // lookupName's cntTab: an unqualified rowid must have a single candidate
       if (found) throw sqliteError(`ambiguous column name: ${name}`);

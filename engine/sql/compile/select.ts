@@ -181,6 +181,7 @@ export interface OutputColumn {
  */
 function checkStarAmbiguity(sources: readonly ScopeSource[], s: ScopeSource, lname: string, name: string): void {
   const sname = s.name.toLowerCase();
+  if (sname === '') return; // an unnamed subquery: SQLite names each one apart ("(subquery-N)")
   for (const x of sources) {
     if (x === s || x.name.toLowerCase() !== sname || !x.byName.has(lname) || x.merged.has(lname)) continue;
     const col = x.columns[x.byName.get(lname)!];
@@ -194,6 +195,7 @@ function hasDuplicateNames(sources: readonly ScopeSource[]): boolean {
   const seen = new Set<string>();
   for (const s of sources) {
     const k = s.name.toLowerCase();
+    if (k === '') continue;
     if (seen.has(k)) return true;
     seen.add(k);
   }

@@ -84,11 +84,16 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
   let def: CreateTableStmt = stmt;
   if (stmt.asSelect) {
     plan = cx.compileSelect(stmt.asSelect, null);
-    const cols = plan.columns.map((c) => {
+    const names = uniqueColumnNames(plan.columns.map((c) => c.name));
+    const cols = plan.columns.map((c, i) => {
       const type = typeForAffinity(c.affinity);
-      return `${quoteIdent(c.name, keywordCheck)}${type ? ` ${type}` : ''}`;
+      return `${quoteIdent(names[i], keywordCheck)}${type ? ` ${type}` : ''}`;
     });
-    text = `CREATE TABLE ${quoteIdent(stmt.name, keywordCheck)}(${cols.map((c, i) => `${i === 0 ? '\n  ' : ',\n  '}${c}`).join('')}\n)`;
+    // createTableStmt: one line when the names are short, else a column per line
+    const identLength = (z: string): number => Buffer.byteLength(z) + (z.split('"').length - 1) + 2;
+    const n = names.reduce((a, z) => a + identLength(z) + 5, identLength(stmt.name));
+    const [sep, sep2, end] = n < 50 ? ['', ',', ')'] : ['\n  ', ',\n  ', '\n)'];
+    text = `CREATE TABLE ${quoteIdent(stmt.name, keywordCheck)}(${cols.map((c, i) => `${i === 0 ? sep : sep2}${c}`).join('')}${end}`;
     const reparsed = parseStatement(text, 0).stmt as CreateTableStmt;
     def = reparsed;
   } else {
@@ -139,6 +144,8 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
 }
 
 import { applyAffinity } from '../../semantics/affinity.js';
+import { otherDbReference } from '../../../catalog/fixed-schema.js';
+import { uniqueColumnNames } from '../column-names.js';
 function applyCol(v: SqlValue, a: Affinity): SqlValue {
   return applyAffinity(v, a);
 }
@@ -256,6 +263,7 @@ export function createView(cx: CompileCtx, conn: Connection, stmt: CreateViewStm
   const db = targetDb(conn, stmt.schema, stmt.temp);
   if (exists(cx, stmt.name, 'view', db) && stmt.ifNotExists) return () => {};
   checkName(cx, stmt.name, 'view', db);
+  if (db === 'main') checkFixed(stmt.select, 'view', stmt.name);
   // SQLite does not resolve the view's SELECT until it is used
   const text = storedSql('VIEW', sql, stmt.start, stmt.end);
   return () => {
@@ -283,6 +291,7 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
   if (table && stmt.timing === 'INSTEAD OF') throw sqliteError(`cannot create INSTEAD OF trigger on table: ${stmt.table}`);
   if (table && table.name.toLowerCase().startsWith('sqlite_')) throw sqliteError('cannot create trigger on system table');
   checkStepTargets(stmt);
+  if (!temp) checkFixed([stmt.body, stmt.when], 'trigger', stmt.name);
   const text = storedSql('TRIGGER', sql, stmt.start, stmt.end);
   const tblName = (table ?? view)!.name;
   return () => {
@@ -290,6 +299,12 @@ export function createTrigger(cx: CompileCtx, conn: Connection, stmt: CreateTrig
     st.insert({ type: 'trigger', name: stmt.name, tblName, rootpage: 0, sql: text });
     st.done(conn);
   };
+}
+
+/** sqlite3FixSrcList: a main view or trigger names tables of main only. */
+function checkFixed(body: unknown, kind: 'view' | 'trigger', name: string): void {
+  const other = otherDbReference(body);
+  if (other !== null) throw sqliteError(`${kind} ${name} cannot reference objects in database ${other}`);
 }
 
 /**

@@ -77,14 +77,17 @@ export class Triggers {
       this.compiled = this.list.map((schema) => {
         const s = schema.stmt;
         const when = s.when ? compileExpr(cx, s.when, scope).ev : null;
+        // A main-database trigger writes main's tables (codeTriggerProgram qualifies each step's
+        // target with the trigger's database); a TEMP trigger's targets resolve as usual.
+        const db = schema.temp ? null : 'main';
         const program = s.body.map((b): RunPlan => {
           switch (b.kind) {
             case 'Insert':
-              return compileInsert(cx, this.conn, b, scope);
+              return compileInsert(cx, this.conn, db ? { ...b, schema: db } : b, scope);
             case 'Update':
-              return compileUpdate(cx, this.conn, b, scope);
+              return compileUpdate(cx, this.conn, db ? { ...b, table: { ...b.table, schema: db } } : b, scope);
             case 'Delete':
-              return compileDelete(cx, this.conn, b, scope);
+              return compileDelete(cx, this.conn, db ? { ...b, table: { ...b.table, schema: db } } : b, scope);
             case 'Select': {
               const plan = compileSelectStmt(cx, b, scope);
               return {
