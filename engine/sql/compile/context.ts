@@ -65,8 +65,11 @@ export interface CteBinding {
   /**
    * Compiles a reference to this CTE (a fresh RowSource per reference) with its column names;
    * `keepUnused`: the result columns the reference never reads may be left uncomputed.
+   * `materialize`: SQLite materializes this CTE (not flattened; MATERIALIZED, or used twice):
+   * every such reference reads one set of rows computed once per execution (unless the CTE's
+   * body is correlated with an enclosing query).
    */
-  readonly plan: (keepUnused?: boolean) => QueryPlan;
+  readonly plan: (keepUnused?: boolean, materialize?: boolean) => QueryPlan;
   /** For a recursive CTE while compiling its recursive part: the working-table source. */
   readonly recursiveRef: (() => QueryPlan) | null;
   /** For a non-recursive CTE: its definition, for the query flattener (flatten.ts). */

@@ -58,13 +58,24 @@ export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null, mai
     const body = cte.select.body;
     const recursive = w.recursive && body.kind === 'Compound' && referencesName(body, cte.name);
     if (!recursive) {
+      let shared: MaterializedCte | null = null;
+      const compile = (keepUnused: boolean): QueryPlan => {
+        const plan = cx.compileSelect(cte.select, outer);
+        // a CTE drops unused columns only by being flattened (17h: arms of equal affinities)
+        if (!keepUnused || compoundAffinitiesDiffer.get(plan.source)) unusedColumnHooks.delete(plan.source);
+        return rename(plan, cte);
+      };
       cx.ctes.push({
         name: cte.name,
-        plan: (keepUnused = false) => {
-          const plan = cx.compileSelect(cte.select, outer);
-          // a CTE drops unused columns only by being flattened (17h: arms of equal affinities)
-          if (!keepUnused || compoundAffinitiesDiffer.get(plan.source)) unusedColumnHooks.delete(plan.source);
-          return rename(plan, cte);
+        plan: (keepUnused = false, materialize = false) => {
+          if (!materialize) return compile(keepUnused);
+          if (shared === null) {
+            const plan = compile(false);
+            if (plan.correlated) return plan; // re-run per reference, as before
+            shared = new MaterializedCte(plan);
+            cx.rt.resets.push(shared);
+          }
+          return { source: new MaterializedCteReader(shared), columns: shared.plan.columns, correlated: false };
         },
         recursiveRef: null,
         flat: { select: cte.select, outer, names: cte.columns, materialized: cte.materialized, uses: main === null ? 0 : countUses(text, cte.name) },
@@ -76,6 +87,46 @@ export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null, mai
     n++;
   }
   return n;
+}
+
+/**
+ * The rows of a materialized CTE (SQLite's CteUse with its ephemeral table): computed by the first
+ * reference opened in an execution, read by every reference; `reset` at each execution's start.
+ */
+class MaterializedCte {
+  private rows: SqlValue[][] | null = null;
+  constructor(readonly plan: QueryPlan) {}
+  reset(): void {
+    this.rows = null;
+  }
+  fill(): SqlValue[][] {
+    if (this.rows !== null) return this.rows;
+    const rows: SqlValue[][] = [];
+    const src = this.plan.source;
+    src.open();
+    try {
+      for (let r = src.next(); r !== null; r = src.next()) rows.push(r);
+    } finally {
+      src.close();
+    }
+    this.rows = rows;
+    return rows;
+  }
+}
+
+/** One reference to a materialized CTE: a cursor over its shared rows. */
+class MaterializedCteReader implements RowSource {
+  private rows: SqlValue[][] = [];
+  private i = 0;
+  constructor(private readonly cte: MaterializedCte) {}
+  open(): void {
+    this.rows = this.cte.fill();
+    this.i = 0;
+  }
+  next(): SqlValue[] | null {
+    return this.i < this.rows.length ? this.rows[this.i++] : null;
+  }
+  close(): void {}
 }
 
 class WorkingTable implements RowSource {

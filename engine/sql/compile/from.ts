@@ -271,7 +271,12 @@ function bindLeaf(
           const flat = cand ? flattened(cand, v) : null;
           if (flat) return flat;
           // a CTE SQLite flattens but we do not still never computes the columns nobody reads
-          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan(v === 'sqlite-only');
+          // one SQLite neither flattens nor runs as a co-routine is materialized once for all its references
+          const materialize = cf !== undefined && v !== 'sqlite-only' && (cf.materialized === true || (cf.uses >= 2 && cf.materialized !== false));
+          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan(v === 'sqlite-only', materialize);
+          // a CTE body reading columns of a query around its WITH makes every query between this
+          // reference and that WITH correlated too (their scopes are not on its lookup path)
+          if (plan.correlated && cf) for (let s = outer; s && s !== cf.outer; s = s.parent) s.query.correlated = true;
           return { ...base, ...planSource(cx, plan, alias, !cte.recursiveRef && coroutine(cf?.materialized ?? null, cf?.uses ?? 0)) };
         }
       }
