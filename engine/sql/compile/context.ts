@@ -67,9 +67,10 @@ export interface CteBinding {
    * `keepUnused`: the result columns the reference never reads may be left uncomputed.
    * `materialize`: SQLite materializes this CTE (not flattened; MATERIALIZED, or used twice):
    * every such reference reads one set of rows computed once per execution (unless the CTE's
-   * body is correlated with an enclosing query).
+   * body is correlated with an enclosing query). `at`: the scope to compile the body under for
+   * this reference (scope.ts cteScope), else the WITH clause's own.
    */
-  readonly plan: (keepUnused?: boolean, materialize?: boolean) => QueryPlan;
+  readonly plan: (keepUnused?: boolean, materialize?: boolean, at?: Scope | null) => QueryPlan;
   /** For a recursive CTE while compiling its recursive part: the working-table source. */
   readonly recursiveRef: (() => QueryPlan) | null;
   /** For a non-recursive CTE: its definition, for the query flattener (flatten.ts). */

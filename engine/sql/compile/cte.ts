@@ -59,18 +59,18 @@ export function bindCtes(cx: CompileCtx, w: WithClause, outer: Scope | null, mai
     const recursive = w.recursive && body.kind === 'Compound' && referencesName(body, cte.name);
     if (!recursive) {
       let shared: MaterializedCte | null = null;
-      const compile = (keepUnused: boolean): QueryPlan => {
-        const plan = cx.compileSelect(cte.select, outer);
+      const compile = (keepUnused: boolean, at: Scope | null): QueryPlan => {
+        const plan = cx.compileSelect(cte.select, at ?? outer);
         // a CTE drops unused columns only by being flattened (17h: arms of equal affinities)
         if (!keepUnused || compoundAffinitiesDiffer.get(plan.source)) unusedColumnHooks.delete(plan.source);
         return rename(plan, cte);
       };
       cx.ctes.push({
         name: cte.name,
-        plan: (keepUnused = false, materialize = false) => {
-          if (!materialize) return compile(keepUnused);
+        plan: (keepUnused = false, materialize = false, at = null) => {
+          if (!materialize) return compile(keepUnused, at);
           if (shared === null) {
-            const plan = compile(false);
+            const plan = compile(false, at);
             if (plan.correlated) return plan; // re-run per reference, as before
             shared = new MaterializedCte(plan);
             cx.rt.resets.push(shared);

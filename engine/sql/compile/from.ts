@@ -11,7 +11,7 @@ import type { Op } from '../exec/runtime.js';
 import { SubquerySourceOp } from '../exec/join.js';
 import { unusedColumnHooks } from './select.js';
 import type { CompileCtx, QueryPlan } from './context.js';
-import { makeSource, slotQualifier, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
+import { cteScope, makeSource, slotQualifier, type Scope, type ScopeColumn, type ScopeSource } from './scope.js';
 import { bindTableSource } from './table-source.js';
 import { tableFunctionSource, type TableFunctionBinding } from './table-function.js';
 import { sqliteSchemaTable } from '../../catalog/sqlite-schema.js';
@@ -268,15 +268,15 @@ function bindLeaf(
             ? { ...cf, alias, countError: (n) => sqliteError(`table ${cte.name} has ${n} values for ${cf.names!.length} columns`), within: asIs }
             : null;
           const v = cand ? verdict(cand) : 'no';
-          const flat = cand ? flattened(cand, v) : null;
+          // the body resolves names where its WITH is; correlation also reaches the queries
+          // between this reference and there (scope.ts cteScope)
+          const at = cf?.outer ? cteScope(cf.outer, outer) : null;
+          const flat = cand ? flattened(at ? { ...cand, outer: at } : cand, v) : null;
           if (flat) return flat;
           // a CTE SQLite flattens but we do not still never computes the columns nobody reads
           // one SQLite neither flattens nor runs as a co-routine is materialized once for all its references
           const materialize = cf !== undefined && v !== 'sqlite-only' && (cf.materialized === true || (cf.uses >= 2 && cf.materialized !== false));
-          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan(v === 'sqlite-only', materialize);
-          // a CTE body reading columns of a query around its WITH makes every query between this
-          // reference and that WITH correlated too (their scopes are not on its lookup path)
-          if (plan.correlated && cf) for (let s = outer; s && s !== cf.outer; s = s.parent) s.query.correlated = true;
+          const plan = cte.recursiveRef ? cte.recursiveRef() : cte.plan(v === 'sqlite-only', materialize, at);
           return { ...base, ...planSource(cx, plan, alias, !cte.recursiveRef && coroutine(cf?.materialized ?? null, cf?.uses ?? 0)) };
         }
       }

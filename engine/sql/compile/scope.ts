@@ -153,10 +153,35 @@ export class Scope {
    */
   trackSlots: Set<number> | null = null;
 
+  /**
+   * Set on the scope a CTE body is compiled under for one reference (`cteScope`): the scope the
+   * reference is compiled in. The body resolves names in the scope of its WITH clause, not
+   * through the queries around the reference, so a column it finds at or beyond that scope makes
+   * those queries correlated through this link.
+   */
+  bridge: Scope | null = null;
+
   /** Creates a scope for a nested query. */
   child(sources: ScopeSource[]): Scope {
     return new Scope(sources, this, { correlated: false, depth: this.query.depth + 1 });
   }
+}
+
+/**
+ * The scope a CTE declared under `declared` (the WITH clause's enclosing scope) is compiled under
+ * for a reference compiled in scope `at`: name lookup goes on to `declared`; correlation also
+ * reaches the queries from `at` up to `declared`'s.
+ */
+export function cteScope(declared: Scope, at: Scope | null): Scope {
+  const s = new Scope([], declared, { correlated: false, depth: declared.query.depth });
+  s.bridge = at;
+  return s;
+}
+
+/** A column was found beyond CTE scope `v`: the queries around its reference become correlated. */
+function markBridge(v: Scope): void {
+  const stop = v.parent!.query;
+  for (let x = v.bridge; x && x.query !== stop; x = x.parent) x.query.correlated = true;
 }
 
 export const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
@@ -179,7 +204,10 @@ export function resolveColumn(scope: Scope, table: string | null, name: string, 
     const found = findIn(s, ltable, lname, name, table);
     if (found) {
       if (s.trackSlots) track(s.trackSlots, found);
-      for (const v of visited) v.query.correlated = true;
+      for (const v of visited) {
+        v.query.correlated = true;
+        if (v.bridge) markBridge(v);
+      }
       return { compiled: found, scope: s };
     }
     if (s === scope && ltable === null && s.aliases) {

@@ -170,6 +170,14 @@ export class ExprGen {
     const { table, item } = this.tableItem();
     const inner: Scope = { items: [item], outer: scope };
     const where = this.r.chance(0.7) ? ` WHERE ${this.predicate(inner, Math.min(d, 1))}` : '';
+    if (this.r.chance(0.2)) {
+      // the correlated rows as a CTE of the subquery, read once or twice (materialized)
+      const c = this.freshAlias('c');
+      const agg = this.aggregate({ items: [{ alias: c, columns: item.columns }] }, 0);
+      const mat = this.r.pick(['', '', 'MATERIALIZED ', 'NOT MATERIALIZED ']);
+      const use = this.r.chance(0.5) ? `SELECT ${agg} FROM ${c}` : `SELECT (SELECT ${agg} FROM ${c}) + (SELECT count(*) FROM ${c} AS ${c}b)`;
+      return `(WITH ${c} AS ${mat}(SELECT * FROM ${table.name} AS ${item.alias}${where}) ${use})`;
+    }
     return `(SELECT ${this.aggregate({ items: [item] }, 0)} FROM ${table.name} AS ${item.alias}${where})`;
   }
 

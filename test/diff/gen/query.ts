@@ -245,10 +245,21 @@ export class QueryGen {
     const r = this.r;
     const inner = this.simpleSelectAliased(r.int(1, 3));
     const name = this.g.freshAlias('cte');
+    const mat = r.pick(['', '', 'MATERIALIZED ', 'NOT MATERIALIZED ']);
+    if (r.chance(0.3)) {
+      // named twice: SQLite materializes it once unless NOT MATERIALIZED
+      const a = this.g.freshAlias('c');
+      const b = this.g.freshAlias('c');
+      const scope: Scope = { items: [{ alias: a, columns: inner.names }, { alias: b, columns: inner.names }] };
+      const out = this.outputs(scope, r.int(1, 3));
+      const join = r.pick(['JOIN', 'LEFT JOIN']);
+      const on = `${a}.${r.pick(inner.names)} = ${b}.${r.pick(inner.names)}`;
+      const where = r.chance(0.5) ? ` WHERE ${this.g.predicate(scope, 1)}` : '';
+      return `WITH ${name} AS ${mat}(${inner.sql}) SELECT ${out.sql} FROM ${name} AS ${a} ${join} ${name} AS ${b} ON ${on}${where}${this.tail(out.names.length)}`;
+    }
     const scope: Scope = { items: [{ alias: name, columns: inner.names }] };
     const out = this.outputs(scope, r.int(1, 3));
     const where = r.chance(0.6) ? ` WHERE ${this.g.predicate(scope, 1)}` : '';
-    const mat = r.pick(['', '', 'MATERIALIZED ', 'NOT MATERIALIZED ']);
     return `WITH ${name} AS ${mat}(${inner.sql}) SELECT ${out.sql} FROM ${name}${where}${this.tail(out.names.length)}`;
   }
 
