@@ -11,17 +11,20 @@
  * const d = vectorDistance(items.embedding, [0.1, 0.2, 0.3], 'cosine');
  * db.select({ id: items.id, d }).from(items).orderBy(d).limit(5).all();
  * db.select().from(asOf(items, { transaction: 7 })).all();
+ * const then = bound(db, { asOf: { transaction: 7 } }); // the whole database, read-only, at that point
  */
 import { type AnyColumn, DefaultLogger, type Logger, sql, type SQL, Subquery, getTableColumns, getTableName, createTableRelationsHelpers, extractTablesRelationalConfig } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { BetterSQLiteSession } from 'drizzle-orm/better-sqlite3/session';
 import { BaseSQLiteDatabase, customType, type SQLiteTable, SQLiteSyncDialect, type SubqueryWithSelection } from 'drizzle-orm/sqlite-core';
 import type { Casing } from 'drizzle-orm';
-import { type AsOfPoint, asOfParts, type BranchBinding, checkBranch } from './common/as-of.js';
+import { type AsOfPoint, asOfParts } from './common/as-of.js';
+import { bindDatabase, type Binding, type BranchBinding, checkBranch } from './common/binding.js';
 import { type DatabaseSource, type HeliosDatabase, type HeliosDatabaseOptions, openDatabase } from './common/database.js';
 import { checkMetric, fromVectorBlob, toVectorBlob, type VectorInput, type VectorMetric } from './common/vector.js';
 
-export type { AsOfPoint, BranchBinding, VectorInput, VectorMetric };
+export type { AsOfPoint, Binding, BranchBinding, HeliosDatabase, VectorInput, VectorMetric };
+export { bindDatabase } from './common/binding.js';
 export { fromVectorBlob, toVectorBlob } from './common/vector.js';
 export { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
@@ -42,15 +45,44 @@ export type HeliosDrizzleDatabase<TSchema extends Record<string, unknown> = Reco
 class HeliosSQLiteDatabase extends BaseSQLiteDatabase<'sync', unknown, Record<string, unknown>> {}
 
 /**
- * Drizzle over heliosdb-lite: `drizzle(db)`, `drizzle('file.db')`, `drizzle(':memory:', { schema })`.
+ * drizzle-orm's single-argument form: Drizzle's options plus the connection, either opened from
+ * `connection` (a file name, or `{ source, ...constructor options }`) or given as `client`.
+ */
+export type HeliosDrizzleInit<TSchema extends Record<string, unknown>> = Omit<HeliosDrizzleConfig<TSchema>, 'options'> &
+  (
+    | { readonly connection?: string | ({ readonly source?: string } & HeliosDatabaseOptions); readonly client?: never }
+    | { readonly client: HeliosDatabase; readonly connection?: never }
+  );
+
+/**
+ * Drizzle over heliosdb-lite, with the call forms of `drizzle-orm/better-sqlite3`:
+ * `drizzle()`, `drizzle('file.db', { schema })`, `drizzle(db, { schema })`,
+ * `drizzle({ connection: 'file.db' | { source, ...options }, schema })`, `drizzle({ client: db })`.
  * @example const db = drizzle(new Database('app.db'), { schema });
  */
 export function drizzle<TSchema extends Record<string, unknown> = Record<string, never>>(
+  init: HeliosDrizzleInit<TSchema>,
+): HeliosDrizzleDatabase<TSchema>;
+export function drizzle<TSchema extends Record<string, unknown> = Record<string, never>>(
   database?: DatabaseSource,
+  config?: HeliosDrizzleConfig<TSchema>,
+): HeliosDrizzleDatabase<TSchema>;
+export function drizzle<TSchema extends Record<string, unknown>>(
+  database?: DatabaseSource | HeliosDrizzleInit<TSchema>,
   config: HeliosDrizzleConfig<TSchema> = {},
 ): HeliosDrizzleDatabase<TSchema> {
+  if (database !== null && typeof database === 'object' && typeof (database as Partial<HeliosDatabase>).prepare !== 'function') {
+    const { connection, client, ...rest } = database as HeliosDrizzleInit<TSchema>;
+    if (client !== undefined) return drizzle<TSchema>(client, rest);
+    if (connection !== null && typeof connection === 'object') {
+      const { source, ...options } = connection;
+      return drizzle<TSchema>(source, { ...rest, options });
+    }
+    return drizzle<TSchema>(connection, rest);
+  }
   checkBranch(config);
-  const client = openDatabase(database ?? ':memory:', config.options);
+  // No file name: better-sqlite3's anonymous temporary database, as drizzle-orm opens it.
+  const client = openDatabase(database as DatabaseSource | undefined, config.options);
   const dialect = new SQLiteSyncDialect({ casing: config.casing });
   const logger = config.logger === true ? new DefaultLogger() : config.logger === false ? undefined : config.logger;
   let schema: ConstructorParameters<typeof BetterSQLiteSession>[2];
@@ -63,7 +95,39 @@ export function drizzle<TSchema extends Record<string, unknown> = Record<string,
   const session = new BetterSQLiteSession(bs3Client, dialect, schema, { logger });
   const db = new HeliosSQLiteDatabase('sync', dialect, session as never, schema as never) as unknown as HeliosDrizzleDatabase<TSchema>;
   db.$client = client;
+  const { options: _options, branch: _branch, ...drizzleConfig } = config;
+  configs.set(db, drizzleConfig);
   return db;
+}
+
+/** Each database object's Drizzle options, for bound(). */
+const configs = new WeakMap<object, HeliosDrizzleConfig<Record<string, unknown>>>();
+
+/**
+ * A new database object with the schema and options of `db`, bound as `binding` says:
+ * `{ asOf: point }` runs every query (selects, relational queries, raw SQL) on the engine's
+ * read-only `db.asOf(point)` connection, so it reads the whole database as it was at `point` and
+ * writes fail with SQLITE_READONLY; `{ branch }` throws SqliteError until branches land. Close it
+ * with `then.$client.close()`. `db` may also come from `drizzle-orm/better-sqlite3` on the npm alias.
+ * @example const then = bound(db, { asOf: { transaction: 42 } });
+ *   const users = then.query.users.findMany({ with: { posts: true } }).sync();
+ *   then.$client.close();
+ */
+export function bound<TSchema extends Record<string, unknown>>(
+  db: BetterSQLite3Database<TSchema> & { $client: unknown },
+  binding: Binding,
+): HeliosDrizzleDatabase<TSchema> {
+  const client = bindDatabase(db.$client as HeliosDatabase, binding);
+  const known = configs.get(db) as HeliosDrizzleConfig<TSchema> | undefined;
+  // A database object made by drizzle-orm/better-sqlite3 keeps its schema in `_.fullSchema`.
+  const fullSchema = (db as unknown as { _: { fullSchema?: TSchema } })._.fullSchema;
+  const config: HeliosDrizzleConfig<TSchema> = known ?? (fullSchema === undefined ? {} : { schema: fullSchema });
+  try {
+    return drizzle<TSchema>(client, config);
+  } catch (e) {
+    client.close();
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

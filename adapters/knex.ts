@@ -10,13 +10,16 @@
  * const db = knex({ client: HeliosKnexClient, connection: { filename: 'app.db' }, useNullAsDefault: true });
  * await db('items').select('id', vectorDistance(db, 'embedding', q, 'cosine', 'd')).orderBy('d').limit(5);
  * await db.select('*').from(asOf(db, 'items', { transaction: 7 }));
+ * const then = await bound(db, { asOf: { transaction: 7 } }); // a read-only Knex at that point
  */
-import type { Knex } from 'knex';
-import { type AsOfPoint, asOfParts, type BranchBinding } from './common/as-of.js';
-import { Database } from './common/database.js';
+import { type Knex, knex as createKnex } from 'knex';
+import { type AsOfPoint, asOfParts } from './common/as-of.js';
+import { bindDatabase, type Binding, type BranchBinding, branchesUnavailable, checkBinding, checkBranch } from './common/binding.js';
+import { Database, type HeliosDatabase } from './common/database.js';
 import { checkMetric, toVectorBlob, type VectorInput, type VectorMetric } from './common/vector.js';
 
-export type { AsOfPoint, BranchBinding, VectorInput, VectorMetric };
+export type { AsOfPoint, Binding, BranchBinding, HeliosDatabase, VectorInput, VectorMetric };
+export { bindDatabase } from './common/binding.js';
 export { fromVectorBlob, toVectorBlob } from './common/vector.js';
 
 // Knex does not export its dialect classes; this path is stable across Knex 2 and 3.
@@ -25,7 +28,7 @@ const BetterSqlite3Client = require('knex/lib/dialects/better-sqlite3/index.js')
 /**
  * Knex's better-sqlite3 client over heliosdb-lite (`driverName` stays `better-sqlite3`, so
  * Knex's SQLite behaviour is unchanged). Connection options: `filename`, `options.readonly`,
- * `options.safeIntegers`.
+ * `options.safeIntegers`, and `branch` (only `'main'` until branches land).
  * @example knex({ client: HeliosKnexClient, connection: { filename: ':memory:' }, useNullAsDefault: true })
  */
 export class HeliosKnexClient extends BetterSqlite3Client {
@@ -33,6 +36,55 @@ export class HeliosKnexClient extends BetterSqlite3Client {
   _driver(): typeof Database {
     return Database;
   }
+
+  override async acquireRawConnection(): Promise<unknown> {
+    checkBranch(this.connectionSettings as BranchBinding);
+    return super.acquireRawConnection();
+  }
+}
+
+/**
+ * A new Knex instance (same settings and pool hooks) bound as `binding` says: `{ asOf: point }`
+ * runs every query on read-only `db.asOf(point)` connections of the engine, so every read
+ * (joins, subqueries, raw SQL) sees the database as it was at `point` and writes fail with
+ * SQLITE_READONLY; `{ branch }` throws SqliteError until branches land. `destroy()` it when
+ * done. `knex` must run on heliosdb-lite (HeliosKnexClient, or `better-sqlite3` on the npm alias).
+ * @example const then = await bound(db, { asOf: { timestamp: new Date('2026-01-01') } });
+ *   const rows = await then('items').select('*');
+ *   await then.destroy();
+ */
+export async function bound(knex: Knex, binding: Binding): Promise<Knex> {
+  checkBinding(binding);
+  if (binding.branch !== undefined) throw branchesUnavailable(binding.branch);
+  const client = knex.client as Knex.Client;
+  const connection = (await client.acquireConnection()) as HeliosDatabase;
+  let anchor: HeliosDatabase;
+  try {
+    anchor = bindDatabase(connection, binding);
+  } finally {
+    await client.releaseConnection(connection);
+  }
+  // Each pooled connection is another bound connection on the anchor's engine; Knex's own
+  // acquireRawConnection() calls `new driver(filename, options)` and applies safeIntegers.
+  const BoundConnection = function BoundConnection(): HeliosDatabase {
+    return bindDatabase(anchor, binding);
+  } as unknown as typeof Database;
+  class BoundKnexClient extends HeliosKnexClient {
+    override _driver(): typeof Database {
+      return BoundConnection;
+    }
+
+    override async destroy(callback?: unknown): Promise<void> {
+      try {
+        await super.destroy(callback);
+      } finally {
+        anchor.close();
+      }
+    }
+  }
+  const { client: _client, connection: settings, ...rest } = client.config;
+  const connectionSettings = typeof settings === 'object' && settings !== null ? settings : {};
+  return createKnex({ ...rest, client: BoundKnexClient, connection: { ...connectionSettings, filename: anchor.name } as Knex.Sqlite3ConnectionConfig });
 }
 
 /**

@@ -11,6 +11,7 @@
  *   .select((eb) => ['id', vectorDistance(eb.ref('embedding'), [0.1, 0.2, 0.3], 'cosine').as('d')])
  *   .orderBy('d').limit(5).execute();
  * const before = await withAsOf(db, { transaction: 42 }).selectFrom('items').selectAll().execute();
+ * const then = await bound(db, { asOf: { transaction: 42 } }); // a read-only Kysely at that point
  */
 import {
   AliasNode,
@@ -29,19 +30,25 @@ import {
   type RootOperationNode,
   type RawBuilder,
   type AliasedRawBuilder,
+  type DatabaseConnection,
+  type Driver,
   SelectQueryNode,
   SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
   type SqliteDatabase,
   type UnknownRow,
   sql,
   TableNode,
   ValueNode,
 } from 'kysely';
-import { type AsOfPoint, asOfParts, type BranchBinding, checkBranch } from './common/as-of.js';
+import { type AsOfPoint, asOfParts } from './common/as-of.js';
+import { bindDatabase, type Binding, type BranchBinding, branchesUnavailable, checkBinding, checkBranch } from './common/binding.js';
 import { type DatabaseSource, type HeliosDatabase, type HeliosDatabaseOptions, openDatabase } from './common/database.js';
 import { checkMetric, toVectorBlob, type VectorInput, type VectorMetric } from './common/vector.js';
 
-export type { AsOfPoint, BranchBinding, VectorInput, VectorMetric };
+export type { AsOfPoint, Binding, BranchBinding, HeliosDatabase, VectorInput, VectorMetric };
+export { bindDatabase } from './common/binding.js';
 export { fromVectorBlob, toVectorBlob } from './common/vector.js';
 
 /** Configuration of {@link HeliosDialect}. */
@@ -62,15 +69,88 @@ export interface HeliosDialectConfig extends BranchBinding {
  * @example new Kysely<DB>({ dialect: new HeliosDialect({ database: ':memory:' }) })
  */
 export class HeliosDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
   constructor(config: HeliosDialectConfig = {}) {
     checkBranch(config);
     const source = config.database;
-    const database: () => Promise<SqliteDatabase> =
+    // An open connection is passed as it is (as SqliteDialect gets it: Kysely's synchronous
+    // execution needs that); a file name is opened on first use.
+    const database: SqliteDatabase | (() => Promise<SqliteDatabase>) =
       typeof source === 'function'
         ? async () => (await source()) as unknown as SqliteDatabase
-        : async () => openDatabase(source ?? ':memory:', config.options) as unknown as SqliteDatabase;
-    super({ database, onCreateConnection: config.onCreateConnection });
+        : typeof source === 'object'
+          ? (source as unknown as SqliteDatabase)
+          : async () => openDatabase(source ?? ':memory:', config.options) as unknown as SqliteDatabase;
+    const sqliteConfig: SqliteDialectConfig =
+      config.onCreateConnection === undefined ? { database } : { database, onCreateConnection: config.onCreateConnection };
+    super(sqliteConfig);
+    this.#config = sqliteConfig;
   }
+
+  override createDriver(): Driver {
+    return new HeliosDriver(this.#config);
+  }
+}
+
+/** The heliosdb-lite connection behind each connection a HeliosDriver hands out (for bound()). */
+const connectionDatabases = new WeakMap<DatabaseConnection, HeliosDatabase>();
+
+/** Kysely's SqliteDriver, remembering its engine connection so that bound() can reach it. */
+class HeliosDriver extends SqliteDriver {
+  readonly #opened: { db?: HeliosDatabase };
+
+  constructor(config: SqliteDialectConfig) {
+    const opened: { db?: HeliosDatabase } = {};
+    const source = config.database;
+    if (typeof source === 'function') {
+      super({
+        ...config,
+        database: async () => {
+          const db = await source();
+          opened.db = db as unknown as HeliosDatabase;
+          return db;
+        },
+      });
+    } else {
+      opened.db = source as unknown as HeliosDatabase;
+      super(config);
+    }
+    this.#opened = opened;
+  }
+
+  #registered: DatabaseConnection | null = null;
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
+    // SqliteDriver hands out one connection object: register it once, not on every query.
+    if (connection !== this.#registered && this.#opened.db !== undefined) {
+      connectionDatabases.set(connection, this.#opened.db);
+      this.#registered = connection;
+    }
+    return connection;
+  }
+}
+
+/**
+ * A new Kysely instance (same plugins) bound as `binding` says: `{ asOf: point }` runs every
+ * query on the engine's read-only `db.asOf(point)` connection, so every read (subqueries, CTEs,
+ * views, `jsonArrayFrom` relations) sees the database as it was at `point` and writes fail with
+ * SQLITE_READONLY; `{ branch }` throws SqliteError until branches land. `destroy()` it when done.
+ * `db` must use {@link HeliosDialect}. ({@link withAsOf} instead rewrites the SQL of one
+ * instance's SELECTs and leaves writes alone.)
+ * @example const then = await bound(db, { asOf: { transaction: 42 } });
+ *   const rows = await then.selectFrom('items').selectAll().execute();
+ *   await then.destroy();
+ */
+export async function bound<DB>(db: Kysely<DB>, binding: Binding): Promise<Kysely<DB>> {
+  checkBinding(binding);
+  if (binding.branch !== undefined) throw branchesUnavailable(binding.branch);
+  const executor = db.getExecutor();
+  const source = await executor.provideConnection(async (connection) => connectionDatabases.get(connection));
+  if (source === undefined) throw new TypeError('bound() needs a Kysely instance that uses HeliosDialect');
+  const connection = bindDatabase(source, binding);
+  return new Kysely<DB>({ dialect: new HeliosDialect({ database: connection }), plugins: [...executor.plugins] });
 }
 
 // ---------------------------------------------------------------------------------------------

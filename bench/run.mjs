@@ -14,7 +14,7 @@
 //   node bench/run.mjs --suite=mvcc             history, AS OF, write overhead, concurrent writers
 //   node bench/run.mjs --only=cold-scan --scale=0.01 --runs=1 --no-write    a quick look
 //
-// Usage: node bench/run.mjs [--engine=helios|sqlite] [--runs=5] [--scale=1] [--only=a,b]
+// Usage: node bench/run.mjs [--engine=helios|sqlite] [--runs=5] [--warmup=1] [--scale=1] [--only=a,b]
 //                           [--suite=sql,storage|all] [--modes=memory,file] [--out=FILE] [--no-write]
 //   --engine=sqlite  self-test: better-sqlite3 on both sides (writes only with an explicit --out)
 //   --scale          multiplies every workload's size: 100k rows (SQL suite), 2,000 autocommit
@@ -37,11 +37,12 @@ const root = path.resolve(here, '..');
 const SUITES = ['sql', 'storage', 'vector', 'mvcc'];
 
 function parseArgs(argv) {
-  const opts = { engine: 'helios', runs: 5, scale: 1, only: null, suites: null, modes: ['memory', 'file'], out: null, write: true };
+  const opts = { engine: 'helios', runs: 5, warmup: 1, scale: 1, only: null, suites: null, modes: ['memory', 'file'], out: null, write: true };
   for (const a of argv) {
     const [k, v] = a.replace(/^--/, '').split('=');
     if (k === 'engine') opts.engine = v;
     else if (k === 'runs') opts.runs = Math.max(1, Number(v));
+    else if (k === 'warmup') opts.warmup = Math.max(0, Number(v));
     else if (k === 'scale') opts.scale = Number(v);
     else if (k === 'only') opts.only = v.split(',');
     else if (k === 'suite') opts.suites = v === 'all' ? SUITES : v.split(',');
@@ -116,6 +117,15 @@ function runWorkload(w, mode, sides0, opts, dir, rows) {
     for (const s of sides) {
       if (w.open !== false) s.db = openDb(s.Ctor, mode, dir, `${w.name}-${s.key}`, w.synchronous ?? 'NORMAL');
       w.setup(s.db, s.ctx);
+    }
+    // one untimed run per side first (both engines alike): JIT compilation and the first full
+    // garbage collections of a JavaScript engine are a one-time cost, not the steady state
+    // (not for heavy workloads: each of their runs is long, and they measure their own way)
+    for (let r = 0; r < (w.heavy ? 0 : opts.warmup); r++) {
+      for (const s of sides) {
+        w.before?.(s.db, s.ctx);
+        w.run(s.db, s.ctx);
+      }
     }
     for (let r = 0; r < opts.runs; r++) {
       const order = r % 2 === 0 ? sides : [...sides].reverse();
@@ -271,7 +281,7 @@ function sqlSection(results, info) {
     'The file mode uses a temporary file with WAL and `synchronous = NORMAL` on both sides.',
     '',
     ...runInfo(info),
-    `- Runs per workload: ${info.runs}; rows: ${info.rows}`,
+    `- Runs per workload: ${info.runs} timed, after ${info.warmup} untimed warm-up run(s) per side; rows: ${info.rows}`,
     '',
     '| workload | mode | better-sqlite3 ms | ours ms | ratio | bar | within bar |',
     '|---|---|---:|---:|---:|---:|:---:|',
@@ -302,7 +312,7 @@ function storageSection(results, info) {
     '- File size: main file plus any log left after a clean close (ours `-hlog`, SQLite `-wal`).',
     '',
     ...runInfo(info),
-    `- Runs per workload: ${info.runs}; scale: ${info.scale}`,
+    `- Runs per workload: ${info.runs} timed (non-heavy ones after ${info.warmup} untimed warm-up run(s) per side); scale: ${info.scale}`,
     '',
     '| workload | unit | better-sqlite3 | ours | ratio | bar | within bar |',
     '|---|---|---:|---:|---:|---:|:---:|',

@@ -3,7 +3,7 @@
 // 'heliosdb-lite/drizzle' resolves inside this repository too (Node's package self-reference).
 import { eq, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { asOf, drizzle, vector, vectorDistance } from 'heliosdb-lite/drizzle';
+import { asOf, bound, drizzle, vector, vectorDistance } from 'heliosdb-lite/drizzle';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -50,13 +50,15 @@ console.log('nearest:', nearest.map((r) => `${r.title} (${r.distance.toFixed(4)}
 // Time travel: the table as of a transaction (columns, where and orderBy work as usual)
 const then = db.select({ id: docs.id, title: docs.title }).from(asOf(docs, { transaction: before })).orderBy(docs.id).all();
 console.log(`as of transaction ${before}:`, then.map((r) => r.title));
-const old = asOf(docs, { transaction: before });
-const oldNearest = db
+// A whole database object bound to that transaction (read-only; relational queries work too)
+const old = bound(db, { asOf: { transaction: before } });
+const oldNearest = old
   .select({ title: docs.title })
-  .from(old)
+  .from(docs)
   .orderBy(vectorDistance(docs.embedding, [0, 0, 1], 'cosine'))
   .limit(1)
   .get();
 console.log('nearest to [0,0,1] back then:', oldNearest.title);
+old.$client.close();
 
 db.$client.close();

@@ -2,7 +2,7 @@
 // reads of an earlier transaction. Run with `npm run build && node examples/orm-knex.mjs`.
 // 'heliosdb-lite/knex' resolves inside this repository too (Node's package self-reference).
 import knex from 'knex';
-import { HeliosKnexClient, asOf, fromVectorBlob, toVectorBlob, vectorDistance } from 'heliosdb-lite/knex';
+import { HeliosKnexClient, asOf, bound, fromVectorBlob, toVectorBlob, vectorDistance } from 'heliosdb-lite/knex';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,7 +14,8 @@ const db = knex({
   useNullAsDefault: true,
   pool: {
     afterCreate(conn, done) {
-      conn.pragma('helios_retention = 3600'); // keep an hour of history: AS OF can read it
+      // keep an hour of history: AS OF can read it (bound() instances reuse this hook on read-only connections)
+      if (!conn.readonly) conn.pragma('helios_retention = 3600');
       done(null, conn);
     },
   },
@@ -52,11 +53,14 @@ console.log('nearest:', nearest.map((r) => `${r.title} (${r.distance.toFixed(4)}
 // Time travel: a table as of a transaction, composed with the query builder
 const then = await db.select('d.id', 'd.title').from(asOf(db, 'docs as d', { transaction: before })).orderBy('d.id');
 console.log(`as of transaction ${before}:`, then.map((r) => r.title));
-const [oldNearest] = await db
+// A whole Knex instance bound to that transaction (read-only)
+const old = await bound(db, { asOf: { transaction: before } });
+const [oldNearest] = await old
   .select('title')
-  .from(asOf(db, 'docs', { transaction: before }))
-  .orderBy(vectorDistance(db, 'embedding', [0, 0, 1], 'cosine'))
+  .from('docs')
+  .orderBy(vectorDistance(old, 'embedding', [0, 0, 1], 'cosine'))
   .limit(1);
 console.log('nearest to [0,0,1] back then:', oldNearest.title);
+await old.destroy();
 
 await db.destroy();

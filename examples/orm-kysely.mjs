@@ -3,7 +3,7 @@
 // 'heliosdb-lite/kysely' resolves inside this repository too (Node's package self-reference).
 import { Kysely, sql } from 'kysely';
 import Database from 'heliosdb-lite';
-import { HeliosDialect, asOf, fromVectorBlob, toVectorBlob, vectorDistance, withAsOf } from 'heliosdb-lite/kysely';
+import { HeliosDialect, asOf, bound, fromVectorBlob, toVectorBlob, vectorDistance } from 'heliosdb-lite/kysely';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -52,10 +52,11 @@ const nearest = await db
   .execute();
 console.log('nearest:', nearest.map((r) => `${r.title} (${r.distance.toFixed(4)})`));
 
-// Time travel: one table as of a transaction, or every table of a Kysely instance
+// Time travel: one table as of a transaction (asOf), or a whole Kysely instance bound to it
+// (bound: read-only; withAsOf(db, point) instead rewrites the SELECTs of an instance)
 const then = await db.selectFrom(asOf(db, 'docs', { transaction: before })).select(['id', 'title']).orderBy('id').execute();
 console.log(`as of transaction ${before}:`, then.map((r) => r.title));
-const old = withAsOf(db, { transaction: before });
+const old = await bound(db, { asOf: { transaction: before } });
 const oldNearest = await old
   .selectFrom('docs')
   .select((eb) => ['title', vectorDistance(eb.ref('embedding'), [0, 0, 1], 'cosine').as('distance')])
@@ -63,5 +64,6 @@ const oldNearest = await old
   .limit(1)
   .executeTakeFirstOrThrow();
 console.log('nearest to [0,0,1] back then:', oldNearest.title);
+await old.destroy();
 
 await db.destroy();

@@ -3,7 +3,7 @@
 // 'heliosdb-lite/typeorm' resolves inside this repository too (Node's package self-reference).
 import 'reflect-metadata';
 import { EntitySchema } from 'typeorm';
-import { createHeliosDataSource, orderByVectorDistance, vectorColumn } from 'heliosdb-lite/typeorm';
+import { asOfQueryBuilder, bound, createHeliosDataSource, nearestNeighbors, vectorColumn, withAsOf } from 'heliosdb-lite/typeorm';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -46,31 +46,20 @@ await repo.delete({ id: 4 });
 const docs = await repo.find({ order: { id: 'ASC' } });
 console.log('docs:', docs.map((d) => `${d.id} ${d.title} [${Array.from(d.embedding).map((x) => x.toFixed(2))}]`));
 
-// Nearest neighbours of a query vector (cosine distance, smaller is closer)
-const qb = orderByVectorDistance(repo.createQueryBuilder('doc'), 'doc.embedding', [1, 0.2, 0], 'cosine')
-  .addSelect("vector_distance(doc.embedding, :heliosQueryVector, 'cosine')", 'distance')
-  .limit(2);
-const { entities, raw } = await qb.getRawAndEntities();
-console.log('nearest:', entities.map((d, i) => `${d.title} (${raw[i].distance.toFixed(4)})`));
+// Nearest neighbours of a query vector (cosine distance, smaller is closer); the HNSW index answers
+const nearest = await nearestNeighbors(repo, 'embedding', [1, 0.2, 0], { k: 2, metric: 'cosine' });
+console.log('nearest:', nearest.map(({ entity, distance }) => `${entity.title} (${distance.toFixed(4)})`));
 
-// Time travel: a subquery with AS OF in the query builder's FROM
-const then = await ds
-  .createQueryBuilder()
-  .select(['d.id AS id', 'd.title AS title'])
-  .from('(SELECT * FROM "docs" AS OF TRANSACTION :before)', 'd')
-  .setParameter('before', before)
-  .orderBy('d.id')
-  .getRawMany();
-console.log(`as of transaction ${before}:`, then.map((r) => r.title));
-const oldNearest = await orderByVectorDistance(
-  ds.createQueryBuilder().select('d.title', 'title').from('(SELECT * FROM "docs" AS OF TRANSACTION :before)', 'd'),
-  'd.embedding',
-  [0, 0, 1],
-  'cosine',
-)
-  .setParameter('before', before)
-  .limit(1)
-  .getRawOne();
-console.log('nearest to [0,0,1] back then:', oldNearest.title);
+// Time travel: an EntityManager that reads the whole database as of a transaction (read-only) ...
+const then = await withAsOf(ds, { transaction: before }, (em) => em.find(Doc, { order: { id: 'ASC' } }));
+console.log(`as of transaction ${before}:`, then.map((d) => d.title));
+// ... a bound DataSource (keep it for several queries; destroy() it when done) ...
+const old = await bound(ds, { asOf: { transaction: before } });
+const [oldNearest] = await nearestNeighbors(old.getRepository(Doc), 'embedding', [0, 0, 1], { k: 1 });
+console.log('nearest to [0,0,1] back then:', oldNearest.entity.title);
+await old.destroy();
+// ... or one table in the past inside a query builder on the live DataSource.
+const gone = await asOfQueryBuilder(repo, 'doc', { transaction: before }).where('doc.id = :id', { id: 4 }).getOne();
+console.log('deleted since:', gone?.title);
 
 await ds.destroy();

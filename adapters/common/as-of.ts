@@ -33,19 +33,10 @@ export function asOfParts(point: AsOfPoint): { readonly keyword: 'TRANSACTION' |
 }
 
 /**
- * How a connection will be bound to a branch once branches land (a later issue): every adapter
- * factory takes this shape, so a branch-bound ORM instance is `drizzle(db, { branch: 'dev' })`,
- * `new HeliosDialect({ database, branch: 'dev' })`, and so on.
+ * The engine's own form of a point, for `db.asOf()` (which also accepts bare numbers, strings and
+ * Dates; the adapters keep the explicit object forms).
  */
-export interface BranchBinding {
-  /** The branch to read and write; omitted = the main branch. */
-  readonly branch?: string;
-}
-
-/** Until branches land, binding to a branch other than `main` is a clear error. */
-export function checkBranch(binding: BranchBinding | undefined): void {
-  const b = binding?.branch;
-  if (b !== undefined && b !== 'main') {
-    throw new TypeError(`Branch "${b}" cannot be bound: branches are not available in this version of heliosdb-lite`);
-  }
+export function engineAsOfPoint(point: AsOfPoint): { transaction: number | bigint } | { timestamp: string } {
+  const { keyword, value } = asOfParts(point);
+  return keyword === 'TRANSACTION' ? { transaction: value as number | bigint } : { timestamp: value as string };
 }

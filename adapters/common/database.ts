@@ -4,7 +4,7 @@
  * declarations in index.d.ts.
  */
 import type HeliosDb from 'heliosdb-lite';
-import { Database as EngineDatabase } from '../../engine/api/index.js';
+import { Database as EngineDatabase, SqliteError as EngineSqliteError } from '../../engine/api/index.js';
 
 /** A heliosdb-lite connection (the better-sqlite3 `Database` shape). */
 export type HeliosDatabase = HeliosDb.Database;
@@ -15,6 +15,9 @@ export type HeliosRunResult = HeliosDb.RunResult;
 
 /** The `Database` constructor of heliosdb-lite (callable with or without `new`). */
 export const Database = EngineDatabase as unknown as typeof HeliosDb;
+
+/** The engine's `SqliteError` class (`Database.SqliteError` of the package). */
+export const SqliteError = EngineSqliteError as unknown as typeof HeliosDb.SqliteError;
 
 /** A database given as an open connection or as a file name (`':memory:'` for a private one). */
 export type DatabaseSource = HeliosDatabase | string;

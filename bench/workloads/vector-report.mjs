@@ -16,7 +16,9 @@ export function vectorSection(results, info, runInfoLines) {
     'normalised; the generator of `test/vector/helpers.ts`), top-10 cosine queries with',
     `${R.queries} held-out vectors (better-sqlite3: the first ${R.sqliteQueries}), one query at a time. HNSW: m ${R.m},`,
     `ef_construction ${R.efConstruction} (our defaults) for both heliosdb-lite and raw hnswlib-node; recall against`,
-    'exact brute force. Files with WAL and `synchronous = NORMAL`.',
+    'exact brute force. Files with WAL and `synchronous = NORMAL`. Latencies of heliosdb-lite and raw',
+    `hnswlib-node are measured interleaved (query i through SQL, then query i raw; 3 passes), so both`,
+    'sides see the same machine load.',
     '',
     '- heliosdb-lite: `VECTOR(384)` column with its automatic HNSW index, `stmt.all()` of',
     "  `SELECT id FROM docs ORDER BY vector_distance(v, ?, 'cosine') LIMIT 10`.",
@@ -51,11 +53,15 @@ export function vectorSection(results, info, runInfoLines) {
   const o = ours.byEf?.[lo] ?? {};
   const w = raw.byEf?.[lo] ?? {};
   const bar1 = o.recall >= 0.95 && o.p50 <= 1;
-  const ratio = o.p50 / w.p50;
-  const equalRecall = Math.abs(o.recall - w.recall) <= 0.01;
   lines.push('| bar | measured | within bar |', '|---|---:|:---:|');
   lines.push(`| recall@10 >= 0.95 at p50 <= 1 ms (ef_search ${lo}) | recall ${f(o.recall, 3)}, p50 ${f(o.p50, 3)} ms | ${bar1 ? 'yes' : 'no'} |`);
-  lines.push(`| p50 <= 1.3x raw hnswlib-node at equal recall (ef_search ${lo}) | ${f(ratio, 2)}x (recall ${f(o.recall, 3)} vs ${f(w.recall, 3)}) | ${ratio <= 1.3 && equalRecall ? 'yes' : 'no'} |`);
+  for (const ef of [lo, hi]) {
+    const a = ours.byEf?.[ef] ?? {};
+    const b = raw.byEf?.[ef] ?? {};
+    const ratio = a.p50 / b.p50;
+    const equalRecall = Math.abs(a.recall - b.recall) <= 0.01;
+    lines.push(`| p50 <= 1.3x raw hnswlib-node at equal recall (ef_search ${ef}) | ${f(ratio, 2)}x (recall ${f(a.recall, 3)} vs ${f(b.recall, 3)}) | ${ratio <= 1.3 && equalRecall ? 'yes' : 'no'} |`);
+  }
   const errors = results.filter((r) => r.error);
   for (const e of errors) lines.push('', `Error: ${e.error}`);
   return lines;

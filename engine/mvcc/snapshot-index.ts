@@ -47,8 +47,8 @@ export class SnapshotIndexTree implements IndexTree {
 
   cursor(): IndexCursor {
     const o = this.overlay;
-    const src: IndexOverlaySource = 'sync' in o ? o : { sync: () => o };
-    return new SnapshotIndexCursor(this.base.cursor(), src, this.base.keyInfo);
+    // a fixed overlay (time travel) needs no sync per operation
+    return 'sync' in o ? new SnapshotIndexCursor(this.base.cursor(), o, o.sync(), this.base.keyInfo) : new SnapshotIndexCursor(this.base.cursor(), null, o, this.base.keyInfo);
   }
 
   count(): number {
@@ -77,16 +77,22 @@ class SnapshotIndexCursor implements IndexCursor {
   private cur: readonly SqlValue[] = [];
   private o: IndexOverlay;
 
+  /** The base cursor's key after skipBase (valid while the base cursor has not moved). */
+  private bkey: readonly SqlValue[] | null = null;
+
   constructor(
     private readonly b: IndexCursor,
-    private readonly src: IndexOverlaySource,
+    /** null: the overlay is fixed. */
+    private readonly src: IndexOverlaySource | null,
+    o: IndexOverlay,
     private readonly ki: KeyInfo,
   ) {
-    this.o = src.sync();
+    this.o = o;
   }
 
   /** Takes the source's current overlay; when it changed, re-seeks to the current key. */
   private refresh(): void {
+    if (this.src === null) return;
     const o = this.src.sync();
     if (o === this.o) return;
     this.o = o;
@@ -96,20 +102,29 @@ class SnapshotIndexCursor implements IndexCursor {
   private skipBase(forward: boolean): void {
     const b = this.b;
     const hidden = this.o.hidden;
-    while (b.valid && hidden(b.key())) if (forward) b.next();
-    else b.prev();
+    let k: readonly SqlValue[] | null = null;
+    while (b.valid) {
+      k = b.key();
+      if (!hidden(k)) break;
+      k = null;
+      if (forward) b.next();
+      else b.prev();
+    }
+    this.bkey = k;
   }
 
   private pick(forward: boolean): boolean {
     const extra = this.o.extra;
-    const bv = this.b.valid;
+    const bk = this.bkey;
     const ov = this.oi >= 0 && this.oi < extra.length;
-    if (!bv && !ov) return (this.valid = false);
-    if (bv && ov) {
-      const c = compareKeys(this.b.key(), extra[this.oi], this.ki);
-      this.fromBase = forward ? c < 0 : c > 0;
-    } else this.fromBase = bv;
-    this.cur = this.fromBase ? this.b.key() : extra[this.oi];
+    if (bk === null && !ov) return (this.valid = false);
+    let fb: boolean;
+    if (bk !== null && ov) {
+      const c = compareKeys(bk, extra[this.oi], this.ki);
+      fb = forward ? c < 0 : c > 0;
+    } else fb = bk !== null;
+    this.fromBase = fb;
+    this.cur = fb ? bk! : extra[this.oi];
     this.dir = forward ? 1 : -1;
     return (this.valid = true);
   }
@@ -167,8 +182,7 @@ class SnapshotIndexCursor implements IndexCursor {
   }
 
   seek(key: readonly SqlValue[], bias: 'ge' | 'gt' | 'le' | 'lt'): boolean {
-    const o = this.src.sync();
-    if (o !== this.o) this.o = o;
+    if (this.src !== null) this.o = this.src.sync();
     this.b.seek(key, bias);
     const forward = bias === 'ge' || bias === 'gt';
     this.skipBase(forward);

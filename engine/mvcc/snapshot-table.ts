@@ -14,7 +14,8 @@
  */
 import { SqliteError } from '../common/errors.js';
 import type { SqlValue } from '../common/value.js';
-import type { Rowid, TableCursor, TableTree } from '../storage/api.js';
+import type { RecordColumns, Rowid, TableCursor, TableTree } from '../storage/api.js';
+import { ValuesColumns } from './values-columns.js';
 
 function readOnly(): never {
   throw new SqliteError('attempt to write a table read AS OF an earlier point (time travel is read only)', 'SQLITE_READONLY');
@@ -29,6 +30,8 @@ export interface RowOverlaySource {
 export class RowOverlay implements RowOverlaySource {
   readonly rowids: Rowid[] = [];
   readonly records: (readonly SqlValue[])[] = [];
+  /** Every changed rowid, sorted (built on first use): forward scans skip them by a moving index instead of a map probe per row. */
+  private sortedChanged: Rowid[] | null = null;
   constructor(
     /** Every rowid changed after S -> its record at S (null = did not exist). */
     readonly changed: ReadonlyMap<Rowid, readonly SqlValue[] | null>,
@@ -45,6 +48,17 @@ export class RowOverlay implements RowOverlaySource {
   /** A fixed overlay is its own source. */
   sync(): RowOverlay {
     return this;
+  }
+
+  /** Every rowid changed after S (existing at S or not), ascending. */
+  changedRowids(): Rowid[] {
+    let a = this.sortedChanged;
+    if (a === null) {
+      a = [...this.changed.keys()];
+      a.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+      this.sortedChanged = a;
+    }
+    return a;
   }
 
   /** First index with rowid >= r (strict: > r). */
@@ -119,16 +133,31 @@ class SnapshotTableCursor implements TableCursor {
   private dir = 1;
   private key: Rowid = 0;
   private o: RowOverlay;
+  /** The overlay never changes (time travel): no sync per operation. */
+  private readonly fixed: boolean;
+  /** Forward scans: o.changedRowids() and the index of the first one >= the base cursor's rowid. */
+  private skip: Rowid[] = [];
+  private si = 0;
+
+  /** Column reader for the old versions (the base cursor reads its own rows from bytes). */
+  private vc: ValuesColumns | null = null;
 
   constructor(
     private readonly b: TableCursor,
     private readonly src: RowOverlaySource,
   ) {
     this.o = src.sync();
+    this.fixed = src === this.o;
+    // the byte-level fast paths exist only when the current tree's cursor has them
+    const self = this as { columns?: unknown; column?: unknown; scanBytes?: unknown };
+    if (b.columns === undefined) self.columns = undefined;
+    if (b.column === undefined) self.column = undefined;
+    if (b.scanBytes === undefined) self.scanBytes = undefined;
   }
 
   /** Takes the source's current overlay; true when it changed (the position must be re-established). */
   private refresh(): boolean {
+    if (this.fixed) return false;
     const o = this.src.sync();
     if (o === this.o) return false;
     this.o = o;
@@ -159,8 +188,42 @@ class SnapshotTableCursor implements TableCursor {
     const b = this.b;
     const ch = this.o.changed;
     if (ch.size === 0) return;
-    while (b.valid && ch.has(b.rowid())) if (forward) b.next();
-    else b.prev();
+    if (!forward) {
+      while (b.valid && ch.has(b.rowid())) b.prev();
+      return;
+    }
+    // forward: the changed rowids are sorted; move an index along with the base cursor
+    const a = this.skip;
+    const n = a.length;
+    let i = this.si;
+    while (b.valid) {
+      const r = b.rowid();
+      while (i < n && a[i] < r) i++;
+      if (i < n && a[i] === r) {
+        b.next();
+        continue;
+      }
+      break;
+    }
+    this.si = i;
+  }
+
+  /** Re-aims the forward skip index at the base cursor's position (after first/seek). */
+  private aimSkip(): void {
+    const a = (this.skip = this.o.changed.size === 0 ? this.skip : this.o.changedRowids());
+    if (!this.b.valid || a.length === 0) {
+      this.si = 0;
+      return;
+    }
+    const r = this.b.rowid();
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    this.si = lo;
   }
 
   /** Picks the smaller (forward) or larger (backward) of the two candidates. */
@@ -171,9 +234,13 @@ class SnapshotTableCursor implements TableCursor {
     if (bv && ov) {
       const br = this.b.rowid();
       const or = this.o.rowids[this.oi];
-      this.fromBase = forward ? br < or : br > or;
-    } else this.fromBase = bv;
-    this.key = this.fromBase ? this.b.rowid() : this.o.rowids[this.oi];
+      const fb = forward ? br < or : br > or;
+      this.fromBase = fb;
+      this.key = fb ? br : or;
+    } else {
+      this.fromBase = bv;
+      this.key = bv ? this.b.rowid() : this.o.rowids[this.oi];
+    }
     this.dir = forward ? 1 : -1;
     return (this.valid = true);
   }
@@ -181,6 +248,7 @@ class SnapshotTableCursor implements TableCursor {
   first(): boolean {
     this.refresh();
     this.b.first();
+    this.aimSkip();
     this.skipBase(true);
     this.oi = 0;
     return this.pick(true);
@@ -220,6 +288,7 @@ class SnapshotTableCursor implements TableCursor {
   private seekFrom(k: Rowid, strict: boolean): boolean {
     const exact = this.b.seek(k);
     if (exact && strict) this.b.next();
+    this.aimSkip();
     this.skipBase(true);
     this.oi = this.o.lowerBound(k, strict);
     return this.pick(true);
@@ -238,5 +307,22 @@ class SnapshotTableCursor implements TableCursor {
   record(): readonly SqlValue[] {
     if (this.refresh()) this.reposition();
     return this.fromBase ? this.b.record() : this.o.records[this.oi];
+  }
+
+  columns(limit: number): RecordColumns {
+    if (this.refresh()) this.reposition();
+    if (this.fromBase) return this.b.columns!(limit);
+    return (this.vc ??= new ValuesColumns()).load(this.o.records[this.oi], limit);
+  }
+
+  column(i: number): SqlValue | undefined {
+    if (this.refresh()) this.reposition();
+    if (this.fromBase) return this.b.column!(i);
+    const r = this.o.records[this.oi];
+    return i < r.length ? r[i] : undefined;
+  }
+
+  scanBytes(): void {
+    this.b.scanBytes!();
   }
 }

@@ -28,16 +28,21 @@
  *                                                      │ first write: S stale (another connection committed
  *                                                      │ after S) → SQLITE_BUSY_SNAPSHOT; else WRITING (wtx)
  *
- * MVCC step B (PRAGMA helios_concurrent_writes, docs/internals/mvcc.md): with it on and several
- * connections, an explicit transaction's first read or write opens a *concurrent* storage write
- * transaction (private pages over the committed state at S, plus a ReadSnapshot registering S
- * so other committers log their changes); `concurrentTxn` is then true. COMMIT publishes the
- * pages when nothing committed since S, else validates and replays (prepareConcurrentCommit):
+ * MVCC step B (PRAGMA helios_concurrent_writes, on by default, docs/internals/mvcc.md): with
+ * several connections, an explicit transaction's first read or write opens a *concurrent*
+ * storage write transaction (private pages over the committed state at S, plus a ReadSnapshot
+ * registering S so other committers log their changes); `concurrentTxn` is then true. COMMIT
+ * publishes the pages when nothing committed since S, else validates and replays
+ * (prepareConcurrentCommit; PRAGMA helios_conflict; foreign keys row by row, fk-replay.ts):
  *
  *   EXPLICIT ──first read/write──▶ CONCURRENT(S) ──COMMIT──▶ nothing written ─────────────▶ AUTOCOMMIT (no stamp)
  *                                                   ├── no commit since S ──publish pages──▶ AUTOCOMMIT
  *                                                   ├── validate fails ─▶ rollback, SQLITE_BUSY_SNAPSHOT
  *                                                   └── validate ok ─▶ exclusive txn: replay write set ─▶ stamp, publish
+ *
+ * BEGIN IMMEDIATE/EXCLUSIVE also take the engine's exclusive slot (`engine.immediate`) until the
+ * transaction ends: another IMMEDIATE/EXCLUSIVE, autocommit writes and other connections'
+ * COMMITs get SQLITE_BUSY meanwhile, so the holder's COMMIT never conflicts.
  *
  * With one connection there is nothing to snapshot: a read transaction reads the latest state
  * directly and counts in `engine.rawReaders`; another connection opened meanwhile cannot commit
@@ -67,7 +72,7 @@ import type {
 import { PreparedStatement } from './prepared.js';
 import { collationFor } from './collations.js';
 import type { ChangeCapture } from '../mvcc/capture.js';
-import { ConnectionTimeTravel, registerCompileConnection } from './time-travel/as-of.js';
+import { ConnectionTimeTravel, registerCompileConnection, rejectAsOfInDefinition } from './time-travel/as-of.js';
 import { attachCapture, recordCommit } from './time-travel/commit.js';
 import { timeTravelFunctions } from './time-travel/functions.js';
 import { historyRoots } from './time-travel/tracked.js';
@@ -77,8 +82,10 @@ import { ReadSnapshot } from '../mvcc/read-snapshot.js';
 import type { LoggedCommit } from '../mvcc/version-log.js';
 import { logChanges } from '../mvcc/capture.js';
 import { redefinedRoots, snapshotTrees } from './time-travel/tracked.js';
-import { applyWriteSet, collectWriteSet, validateWriteSet } from '../mvcc/concurrent-commit.js';
+import { applyWriteSet, collectWriteSet, indexAddedSince, lastWriterFixups, validateWriteSet } from '../mvcc/concurrent-commit.js';
+import { foreignKeyConflict } from './time-travel/fk-replay.js';
 import { concurrentSchemaInfo } from './time-travel/concurrent.js';
+import { vectorCommitted } from '../vector/state.js'; // vector: commit hook
 
 const NO_ROOTS: ReadonlySet<number> = new Set();
 
@@ -350,7 +357,10 @@ export class Connection implements Session, ExecHost {
       );
     }
     if (st.writeTxnOpen || e.rawReaders > (this.rawRead ? 1 : 0)) throw sqliteError('database is locked', 'SQLITE_BUSY');
-    if (this.explicit && this.canBeginConcurrent()) {
+    const concurrent = this.explicit && this.canBeginConcurrent();
+    // another connection's BEGIN IMMEDIATE/EXCLUSIVE: only concurrent transactions may write beside it
+    if (!concurrent && this.slotTaken()) throw sqliteError('database is locked', 'SQLITE_BUSY');
+    if (concurrent) {
       // MVCC step B: a private write set over snapshot S, validated and published at COMMIT
       if (this.snapshot === null) this.takeSnapshot();
       const w = st.beginConcurrent();
@@ -373,17 +383,32 @@ export class Connection implements Session, ExecHost {
   begin(mode: 'DEFERRED' | 'IMMEDIATE' | 'EXCLUSIVE' | null): void {
     if (this.explicit) throw sqliteError('cannot start a transaction within a transaction');
     if (mode === 'IMMEDIATE' || mode === 'EXCLUSIVE') {
-      // with concurrent writes on, the snapshot (and concurrent write transaction) starts here
+      // the exclusive slot (one IMMEDIATE/EXCLUSIVE transaction at a time, as SQLite's write
+      // lock); with concurrent writes on, the snapshot (and concurrent write transaction) starts here
+      const e = this.engine;
+      if (e.immediate !== null && e.immediate !== this) throw sqliteError('database is locked', 'SQLITE_BUSY');
       this.explicit = true;
       try {
         this.ensureWriteTxn();
-      } catch (e) {
+      } catch (err) {
         this.explicit = false;
-        throw e;
+        throw err;
       }
+      if (this.fixedPoint === null) e.immediate = this;
       return;
     }
     this.explicit = true;
+  }
+
+  /** Gives up the exclusive slot of BEGIN IMMEDIATE/EXCLUSIVE (the transaction ended). */
+  private releaseSlot(): void {
+    if (this.engine.immediate === this) this.engine.immediate = null;
+  }
+
+  /** Whether another connection holds the exclusive slot (BEGIN IMMEDIATE/EXCLUSIVE). */
+  private slotTaken(): boolean {
+    const h = this.engine.immediate;
+    return h !== null && h !== this;
   }
 
   commit(): void {
@@ -417,6 +442,7 @@ export class Connection implements Session, ExecHost {
       this.wtx = null;
       this.concurrentTxn = false;
       this.engine.writer = null;
+      this.releaseSlot();
       const ddl = this.txnSchema !== null;
       this.txnSchema = null;
       try {
@@ -437,8 +463,10 @@ export class Connection implements Session, ExecHost {
         const view = this.engine.storage.read();
         mv.load(view, this.engine.schemaOf(view), true);
       }
+      vectorCommitted(this.engine); // vector: committed rows reach the HNSW indexes now (engine/vector/state.ts; never throws)
     }
     this.explicit = false;
+    this.releaseSlot();
     this.savepoints = [];
     this.deferredViolations = 0;
     // PRAGMA defer_foreign_keys switches off at each COMMIT and ROLLBACK
@@ -458,7 +486,7 @@ export class Connection implements Session, ExecHost {
   private prepareConcurrentCommit(): void {
     const e = this.engine;
     const st = e.storage;
-    if (st.writeTxnOpen) throw sqliteError('database is locked', 'SQLITE_BUSY');
+    if (st.writeTxnOpen || this.slotTaken()) throw sqliteError('database is locked', 'SQLITE_BUSY');
     const w = this.wtx!;
     const cap = this.capture;
     const headerChanged = w.header.userVersion !== this.baseUserVersion || w.header.applicationId !== this.baseApplicationId;
@@ -471,11 +499,19 @@ export class Connection implements Session, ExecHost {
       return;
     }
     if (!w.behind) return;
-    const ws = cap !== null && this.txnSchema === null ? collectWriteSet(cap, w) : null;
+    const fk = this.pragmas.foreignKeys;
+    const latest = e.committed();
+    const ws = cap !== null && this.txnSchema === null ? collectWriteSet(cap, w, fk ? concurrentSchemaInfo(latest).fkParents : null) : null;
     if (ws === null) this.concurrentConflict('it changed the schema (or a table created since it began) while another connection committed');
     const info = concurrentSchemaInfo(this.schema());
-    const why = validateWriteSet(ws, e.versions, this.snapshot!.ts, info, this.pragmas.foreignKeys);
+    const s = this.snapshot!.ts;
+    const policy = e.conflictPolicy;
+    const why = validateWriteSet(ws, e.versions, s, info, policy);
     if (why !== null) this.concurrentConflict(`another connection committed a change to ${why} after it began`);
+    const now = concurrentSchemaInfo(latest);
+    if (indexAddedSince(ws, info, now)) this.concurrentConflict('another connection created an index on a table it wrote after it began');
+    // last-writer-wins: index entries of its rows that later commits changed go back to their state at S
+    const fixups = policy === 'last_writer_wins' ? lastWriterFixups(ws, e.versions, s, now) : null;
     const userVersion = w.header.userVersion;
     const applicationId = w.header.applicationId;
     w.rollback();
@@ -488,7 +524,9 @@ export class Connection implements Session, ExecHost {
     this.capture = attachCapture(e.mvcc, nw, e.committed(), true);
     let clash: string | null;
     try {
-      clash = applyWriteSet(ws, nw, info);
+      clash = applyWriteSet(ws, nw, now, fixups);
+      // foreign keys: on the replayed state, for the keys this transaction touched (time-travel/fk-replay.ts)
+      if (clash === null && fk) clash = foreignKeyConflict(ws, nw, latest);
       if (userVersion !== this.baseUserVersion) nw.header.userVersion = userVersion;
       if (applicationId !== this.baseApplicationId) nw.header.applicationId = applicationId;
     } catch (err) {
@@ -525,6 +563,7 @@ export class Connection implements Session, ExecHost {
   }
 
   rollbackNow(): void {
+    this.releaseSlot();
     this.capture = null;
     this.mvccReload = false;
     this.concurrentTxn = false;
@@ -654,6 +693,7 @@ export class Connection implements Session, ExecHost {
       }
     }
     if (!parsed.stmt) return { stmt: null, end: parsed.end };
+    rejectAsOfInDefinition(parsed.stmt);
     const text = sql.slice(parsed.stmt.start, parsed.end).replace(/;\s*$/, '');
     return { stmt: new PreparedStatement(this, parsed.stmt, sql, text), end: parsed.end };
   }

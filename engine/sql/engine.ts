@@ -11,6 +11,7 @@ import { builtinRegistry } from './functions/builtins.js';
 import type { FunctionRegistry } from './functions/registry.js';
 import { MvccState } from './time-travel/state.js';
 import { VersionLog } from '../mvcc/version-log.js';
+import type { ConflictPolicy } from '../mvcc/concurrent-commit.js';
 import * as path from 'node:path';
 import { vectorEngineClosing } from '../vector/state.js'; // vector: close hook
 
@@ -44,11 +45,22 @@ export class Engine {
    */
   rawReaders = 0;
   /**
-   * PRAGMA helios_concurrent_writes (MVCC step B; not persisted, default off): explicit
+   * PRAGMA helios_concurrent_writes (MVCC step B; not persisted, default on): explicit
    * transactions of several connections write concurrently into private write sets, validated
    * at COMMIT (first committer wins). Off: one writer at a time, others get SQLITE_BUSY.
    */
-  concurrentWrites = false;
+  concurrentWrites = true;
+  /**
+   * The connection holding the exclusive slot of BEGIN IMMEDIATE / EXCLUSIVE, or null. While
+   * it is held, another BEGIN IMMEDIATE/EXCLUSIVE, autocommit writes and COMMITs of concurrent
+   * transactions of other connections get SQLITE_BUSY, so the holder's COMMIT never conflicts.
+   */
+  immediate: object | null = null;
+  /**
+   * PRAGMA helios_conflict (not persisted): what the COMMIT of a concurrent write transaction
+   * does when another connection committed a change to the same row after its snapshot.
+   */
+  conflictPolicy: ConflictPolicy = 'first_committer_wins';
 
   private constructor(
     readonly storage: Storage,

@@ -49,6 +49,50 @@ export interface TableCursor {
    * @example const a = cur.column ? cur.column(1) : cur.record()[1];
    */
   column?(i: number): SqlValue | undefined;
+  /**
+   * Optional fast path: the record at the cursor, its header parsed once (at most `limit`
+   * columns), for reading several columns of many rows from the bytes (SQLite's OP_Column with
+   * its cached row header). The reader is owned by the cursor and reloaded by the next call;
+   * it is valid until the cursor moves.
+   * @example const r = cur.columns(3); if (r.n > 1 && r.serialType(1) === 1) sum += r.smallInt(1);
+   */
+  columns?(limit: number): RecordColumns;
+  /**
+   * Optional hint, before positioning: the cursor will step forward reading rows through
+   * columns(), so leaves the cache holds only as bytes may be read without being decoded.
+   */
+  scanBytes?(): void;
+  /**
+   * Optional fast path: the record at the cursor with only the columns `wanted[i] !== 0`
+   * decoded and NULL in the others (same length as record()), for scans whose query reads a
+   * known subset of the columns; record() itself when that is at hand decoded already. Shared;
+   * do not mutate.
+   */
+  partialRecord?(wanted: Uint8Array): readonly SqlValue[];
+}
+
+/**
+ * One record's columns after one header parse (TableCursor.columns). Column i < n exists in the
+ * record; a record may have fewer columns than its table (rows written before ADD COLUMN).
+ */
+export interface RecordColumns {
+  /** Columns parsed: the record's column count, at most the limit asked for. */
+  readonly n: number;
+  /**
+   * Serial type of column i < n (file format 2.1): 0 NULL, 1-6 integers of 1/2/3/4/6/8 bytes,
+   * 7 REAL, 8 and 9 the integers 0 and 1, 10 and 11 reserved (corrupt), N >= 12 even a BLOB of
+   * (N-12)/2 bytes, N >= 13 odd a TEXT of (N-13)/2 bytes.
+   */
+  serialType(i: number): number;
+  /** The integer in column i < n, whose serial type is 1-5, 8 or 9 (always a safe integer). */
+  smallInt(i: number): number;
+  /**
+   * length() of the TEXT in column i < n, in characters up to the first NUL, when the text is
+   * ASCII (so no string is made); -1 otherwise (decode the value and count instead).
+   */
+  textLength(i: number): number;
+  /** Whether the REAL (serial type 7) in column i < n is a NaN, which reads as NULL. */
+  isNaN(i: number): boolean;
 }
 
 export interface IndexCursor {

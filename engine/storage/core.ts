@@ -20,11 +20,13 @@
  *   close (last reference): checkpoint(TRUNCATE) -> remove log -> release lock
  *
  * Memory databases have no files: committed pages stay in the cache (never evicted) and a
- * commit only publishes. New cells' bytes stay in record arenas (record.ts) until a batch moves
- * them onto page images (rebaseLoosePages): once REBASE_BYTES of record buffers were allocated
- * since the previous batch, the next commit rebases every committed page that has loose cells,
- * so arena chunks pinned by committed pages never exceed about REBASE_BYTES. Rebasing a shared
- * page replaces payload references with references to equal bytes, invisible to readers.
+ * commit only publishes. New cells' bytes stay in record arenas (record.ts) until a rebase cycle
+ * moves them onto page images (rebaseStep): once REBASE_BYTES of record buffers were allocated
+ * since the previous cycle began, a cycle takes every committed page that has loose cells, and
+ * each commit then rebases REBASE_STEP of them (bounded work per commit, like an incremental
+ * GC), so arena chunks pinned by committed pages stay within about REBASE_BYTES plus what is
+ * allocated during a cycle. Rebasing a shared page replaces payload references with references
+ * to equal bytes, invisible to readers.
  *
  * Cold reads: a cache miss on the page after the previous miss reads up to READ_AHEAD pages of
  * the main file in one call (pages in the log or cached are never read from the main file).
@@ -66,6 +68,8 @@ const READ_AHEAD = 32;
 
 /** Memory databases: record-buffer bytes allocated between two rebase batches (see above). */
 const REBASE_BYTES = 4 << 20;
+/** Memory databases: pages rebased per commit while a rebase cycle runs. */
+const REBASE_STEP = 64;
 
 function validPageSize(n: number | undefined): number {
   if (n !== undefined && n >= 512 && n <= 65536 && (n & (n - 1)) === 0) return n;
@@ -96,6 +100,8 @@ export class StorageCore {
   readView!: ReadViewImpl;
   /** Memory databases: committed pages that may have cells outside a page image. */
   private readonly loosePages = new Set<number>();
+  /** Memory databases: pages of the running rebase cycle not rebased yet (rebaseStep). */
+  private rebaseQueue: number[] = [];
   private rebaseMark = 0;
   onFinalClose: (() => void) | null = null;
 
@@ -559,7 +565,7 @@ export class StorageCore {
     this.header = nh;
     this.commitGen.v++;
     this.endTxn(t);
-    if (!durable && recordBytesAllocated.n - this.rebaseMark > REBASE_BYTES) this.rebaseLoosePages();
+    if (!durable && (this.rebaseQueue.length !== 0 || recordBytesAllocated.n - this.rebaseMark > REBASE_BYTES)) this.rebaseStep();
     if (durable && this.walAutocheckpoint > 0 && this.log!.frames >= this.walAutocheckpoint) {
       try {
         this.checkpoint('PASSIVE');
@@ -570,15 +576,22 @@ export class StorageCore {
     this.evict();
   }
 
-  /** Memory databases: moves the cells of committed pages from record buffers onto page images. */
-  private rebaseLoosePages(): void {
+  /**
+   * Memory databases: moves the cells of committed pages from record buffers onto page images,
+   * REBASE_STEP pages per call; a new cycle takes every page loose now (see the top comment).
+   */
+  private rebaseStep(): void {
+    let q = this.rebaseQueue;
+    if (q.length === 0) {
+      q = this.rebaseQueue = [...this.loosePages];
+      this.loosePages.clear();
+      this.rebaseMark = recordBytesAllocated.n;
+    }
     const ps = this.geom.pageSize;
-    for (const pgno of this.loosePages) {
-      const p = this.cache.get(pgno);
+    for (let k = 0; k < REBASE_STEP && q.length !== 0; k++) {
+      const p = this.cache.get(q.pop()!);
       if (p !== undefined && p.kind === 0 && hasLooseCells(p, ps)) encodePage(p, this.geom, undefined, true);
     }
-    this.loosePages.clear();
-    this.rebaseMark = recordBytesAllocated.n;
   }
 
   // ---- checkpoint --------------------------------------------------------------------------

@@ -30,9 +30,18 @@
  *   recs[]            lazily decoded records (table leaf) or keys (index pages)
  * Invariants: `used` = sum of cell sizes + 2 bytes per cell pointer; a page in a tree never has
  * used > capacity() except transiently inside a balance; non-root pages hold at least one cell.
- * Pages in the shared cache are immutable except for lazily filled `recs`, the `accessed` and
- * `warm` bits, and memory databases' batched rebase (payload references moved to equal bytes);
- * a write transaction modifies its own clone (copy-on-write).
+ * Pages in the shared cache are immutable except for lazily filled `recs`, the `accessed`,
+ * `warm` and `owned` bits, and memory databases' batched rebase (payload references moved to
+ * equal bytes); a write transaction modifies its own clone (copy-on-write).
+ *
+ * Copy-on-write is per array: `clone()` shares the eight arrays between the two page objects
+ * and clears both objects' `owned` bits; a page object modifies an array in place only after
+ * `own()` made it private (copying it if it was shared). An UPDATE that overwrites cells of a
+ * leaf then copies only `bufs`, `offs` and `recs` (and `nLoc`/`nPay` when a payload changes
+ * size), not all eight. Arrays shared by several page objects therefore hold equal content for
+ * all of them, which is why two writes stay allowed on shared arrays: caching a decoded record
+ * in `recs` (overflow.ts cellRecord) and rebasing (encodePage), which moves payload references
+ * to equal bytes.
  */
 import type { SqlValue } from '../common/value.js';
 import type { Rowid } from './api.js';
@@ -44,6 +53,19 @@ export const PT_INDEX_INTERIOR = 2;
 export const PT_TABLE_INTERIOR = 5;
 export const PT_INDEX_LEAF = 10;
 export const PT_TABLE_LEAF = 13;
+
+/** Bits of BtPage.owned: the arrays the page object may modify in place (see above). */
+export const OWN_KEYS = 1;
+export const OWN_CHILDREN = 2;
+export const OWN_BUFS = 4;
+export const OWN_OFFS = 8;
+export const OWN_NLOC = 16;
+export const OWN_NPAY = 32;
+export const OWN_OVFL = 64;
+export const OWN_RECS = 128;
+export const OWN_ALL = 255;
+/** What overwriting a local payload with one of the same size changes. */
+export const OWN_PAYLOAD_REF = OWN_BUFS | OWN_OFFS | OWN_RECS;
 
 /** Page size dependent constants. */
 export class Geometry {
@@ -108,22 +130,53 @@ export class BtPage {
   leaf: boolean;
   intKey: boolean;
   readonly hdrOff: number;
-  keys: Rowid[] = [];
-  children: number[] = [];
-  bufs: Buffer[] = [];
-  offs: number[] = [];
-  nLoc: number[] = [];
-  nPay: number[] = [];
-  ovfl: number[] = [];
-  recs: (SqlValue[] | undefined)[] = [];
+  keys: Rowid[];
+  children: number[];
+  bufs: Buffer[];
+  offs: number[];
+  nLoc: number[];
+  nPay: number[];
+  ovfl: number[];
+  recs: (SqlValue[] | undefined)[];
+  /** OWN_* bits: arrays this object may modify in place; the others may be shared with clones. */
+  owned: number;
+  /**
+   * The page image this page was decoded from or last encoded into (table leaves; null when
+   * unknown): encodePage copies it whole when the cells are still its cells, some overwritten
+   * with payloads of the same size (encodeTableLeafPatched checks that cell by cell).
+   */
+  image: Buffer | null = null;
 
+  /** An empty page, or (`share`) one whose arrays are `share`'s, owning none of them (clone). */
   constructor(
     readonly pgno: number,
     public type: number,
+    share: BtPage | null = null,
   ) {
     this.leaf = type === PT_TABLE_LEAF || type === PT_INDEX_LEAF;
     this.intKey = type === PT_TABLE_LEAF || type === PT_TABLE_INTERIOR;
     this.hdrOff = pgno === 1 ? 100 : 0;
+    if (share === null) {
+      this.keys = [];
+      this.children = [];
+      this.bufs = [];
+      this.offs = [];
+      this.nLoc = [];
+      this.nPay = [];
+      this.ovfl = [];
+      this.recs = [];
+      this.owned = OWN_ALL;
+    } else {
+      this.keys = share.keys;
+      this.children = share.children;
+      this.bufs = share.bufs;
+      this.offs = share.offs;
+      this.nLoc = share.nLoc;
+      this.nPay = share.nPay;
+      this.ovfl = share.ovfl;
+      this.recs = share.recs;
+      this.owned = 0;
+    }
   }
 
   setType(type: number): void {
@@ -163,20 +216,33 @@ export class BtPage {
     this.used = u;
   }
 
+  /**
+   * A page object with the same content that shares every array with this one (both objects
+   * must `own()` an array before modifying it).
+   */
   clone(): BtPage {
-    const p = new BtPage(this.pgno, this.type);
+    const p = new BtPage(this.pgno, this.type, this);
+    p.image = this.image;
     p.warm = this.warm;
     p.n = this.n;
     p.used = this.used;
-    p.keys = this.keys.slice();
-    p.children = this.children.slice();
-    p.bufs = this.bufs.slice();
-    p.offs = this.offs.slice();
-    p.nLoc = this.nLoc.slice();
-    p.nPay = this.nPay.slice();
-    p.ovfl = this.ovfl.slice();
-    p.recs = this.recs.slice();
+    this.owned = 0;
     return p;
+  }
+
+  /** Makes the arrays named by `bits` (OWN_*) private to this object, copying those still shared. */
+  own(bits: number): void {
+    const need = bits & ~this.owned;
+    if (need === 0) return;
+    if (need & OWN_KEYS) this.keys = this.keys.slice();
+    if (need & OWN_CHILDREN) this.children = this.children.slice();
+    if (need & OWN_BUFS) this.bufs = this.bufs.slice();
+    if (need & OWN_OFFS) this.offs = this.offs.slice();
+    if (need & OWN_NLOC) this.nLoc = this.nLoc.slice();
+    if (need & OWN_NPAY) this.nPay = this.nPay.slice();
+    if (need & OWN_OVFL) this.ovfl = this.ovfl.slice();
+    if (need & OWN_RECS) this.recs = this.recs.slice();
+    this.owned |= need;
   }
 
   /** Replaces the content with `src`'s (same kind of page; pgno stays). */
@@ -191,6 +257,7 @@ export class BtPage {
     this.nPay = src.nPay.slice();
     this.ovfl = src.ovfl.slice();
     this.recs = src.recs.slice();
+    this.owned = OWN_ALL;
     this.recomputeUsed();
   }
 
@@ -207,10 +274,12 @@ export class BtPage {
     this.nPay = [];
     this.ovfl = [];
     this.recs = [];
+    this.owned = OWN_ALL;
   }
 
   /** Keeps cells [0, k) (and, for interior pages, children [0, k]). */
   truncate(k: number): void {
+    if (this.owned !== OWN_ALL) this.own(OWN_ALL);
     if (this.intKey) this.keys.length = k;
     if (this.type !== PT_TABLE_INTERIOR) {
       this.bufs.length = k;
@@ -226,6 +295,7 @@ export class BtPage {
 
   /** Appends cells [from, to) of `src` (and, for interior pages, children [from, to]). */
   appendRange(src: BtPage, from: number, to: number, withRightChild: boolean): void {
+    if (this.owned !== OWN_ALL) this.own(OWN_ALL);
     const payload = src.type !== PT_TABLE_INTERIOR;
     for (let i = from; i < to; i++) {
       if (src.intKey) this.keys.push(src.keys[i]);
@@ -245,6 +315,7 @@ export class BtPage {
 
   /** Appends cell i of `src` (a payload cell or a table-interior key) as a divider with `child`. */
   appendCellFrom(src: BtPage, i: number, child: number | undefined): void {
+    if (this.owned !== OWN_ALL) this.own(OWN_ALL);
     if (src.intKey) this.keys.push(src.keys[i]);
     if (src.type !== PT_TABLE_INTERIOR) {
       this.bufs.push(src.bufs[i]);
@@ -259,6 +330,7 @@ export class BtPage {
   }
 
   removeCell(i: number): void {
+    if (this.owned !== OWN_ALL) this.own(OWN_ALL);
     this.used -= this.cellSize(i);
     if (this.intKey) this.keys.splice(i, 1);
     if (this.type !== PT_TABLE_INTERIOR) {
@@ -459,6 +531,7 @@ function decodeTableLeaf(p: BtPage, buf: Buffer, h: number, n: number, geom: Geo
   p.ovfl = ovfls;
   p.recs = recs;
   p.used = used;
+  if (buf.length === geom.pageSize) p.image = buf;
   return p;
 }
 
@@ -470,6 +543,14 @@ function decodeTableLeaf(p: BtPage, buf: Buffer, h: number, n: number, geom: Geo
 export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefined, rebase: boolean): Buffer {
   const out = Buffer.allocUnsafeSlow(geom.pageSize);
   const h = p.hdrOff;
+  if (p.image !== null && p.type === PT_TABLE_LEAF && encodeTableLeafPatched(p, out, geom, rebase)) {
+    if (h === 100) {
+      if (header) header.write(out, 0);
+      else out.fill(0, 0, 100);
+    }
+    if (rebase) p.image = out;
+    return out;
+  }
   if (h === 100) {
     if (header) header.write(out, 0);
     else out.fill(0, 0, 100);
@@ -516,7 +597,85 @@ export function encodePage(p: BtPage, geom: Geometry, header: DbHeader | undefin
   if (!p.leaf) out.writeUInt32BE(p.children[n], h + 8);
   out.fill(0, ptr + 2 * n, top);
   if (geom.usable < geom.pageSize) out.fill(0, geom.usable, geom.pageSize);
+  if (rebase && type === PT_TABLE_LEAF) p.image = out;
   return out;
+}
+
+/**
+ * encodePage for a table leaf whose cells are those of `p.image`, in the same order, some with
+ * new payloads of the same size and key (an UPDATE that changed no record's size): the image is
+ * copied whole and the new payloads written over the old ones, so the cell layout, and any
+ * freeblocks, stay. Every cell is checked against the image's cell pointer and header (payload
+ * size and rowid, in minimal varints); returns false, with `out` unused, when one differs.
+ */
+function encodeTableLeafPatched(p: BtPage, out: Buffer, geom: Geometry, rebase: boolean): boolean {
+  const img = p.image!;
+  const h = p.hdrOff;
+  const n = p.n;
+  if (img.length !== geom.pageSize || img[h] !== PT_TABLE_LEAF || ((img[h + 3] << 8) | img[h + 4]) !== n) return false;
+  const u = geom.usable;
+  const ptr = h + 8;
+  const min = ptr + 2 * n;
+  const maxLocal = geom.maxLocalTable;
+  const bufs = p.bufs;
+  const offs = p.offs;
+  const nPays = p.nPay;
+  const keys = p.keys;
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    let c = (img[ptr + 2 * i] << 8) | img[ptr + 2 * i + 1];
+    if (c < min || c >= u) return false;
+    // the payload size (local: the cell has no overflow page), then the rowid, as minimal varints
+    const nPay = nPays[i];
+    if (nPay > maxLocal) return false;
+    if (nPay < 0x80) {
+      if (img[c] !== nPay) return false;
+      c++;
+    } else {
+      if (getVarint32(img, c, u) !== nPay || varintLength.n !== varintLen(nPay)) return false;
+      c += varintLength.n;
+    }
+    const key = keys[i];
+    if (typeof key === 'number' && key >= 0 && key < 0x200000) {
+      if (key < 0x80) {
+        if (img[c] !== key) return false;
+        c++;
+      } else if (key < 0x4000) {
+        if (img[c] !== (0x80 | (key >>> 7)) || img[c + 1] !== (key & 0x7f)) return false;
+        c += 2;
+      } else {
+        if (img[c] !== (0x80 | (key >>> 14)) || img[c + 1] !== (0x80 | ((key >>> 7) & 0x7f)) || img[c + 2] !== (key & 0x7f)) return false;
+        c += 3;
+      }
+    } else {
+      if (getVarint(img, c, u) !== key || varintLength.n !== varintLen(key)) return false;
+      c += varintLength.n;
+    }
+    if (c + nPay > u) return false;
+    if (bufs[i] !== img) changed++;
+    else if (offs[i] !== c) return false;
+  }
+  img.copy(out, 0, 0, geom.pageSize);
+  if (changed === 0 && !rebase) return true;
+  for (let i = 0; i < n; i++) {
+    const src = bufs[i];
+    if (src === img) {
+      if (rebase) bufs[i] = out;
+      continue;
+    }
+    // the payload's position in the image (checked above)
+    const start = (img[ptr + 2 * i] << 8) | img[ptr + 2 * i + 1];
+    const nPay = nPays[i];
+    const at = start + varintLen(nPay) + varintLen(keys[i]);
+    const so = offs[i];
+    if (nPay < 48) for (let b = 0; b < nPay; b++) out[at + b] = src[so + b];
+    else src.copy(out, at, so, so + nPay);
+    if (rebase) {
+      bufs[i] = out;
+      offs[i] = at;
+    }
+  }
+  return true;
 }
 
 /**

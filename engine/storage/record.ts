@@ -79,10 +79,19 @@ export function utf8Length(s: string): number {
 let typesScratch = new Float64Array(64);
 let measuredHdrSize = 0;
 let measuredSize = 0;
+let measuredPlain = true;
 
 /** Size in bytes of the record last encoded by encodeRecord or encodeRecordShared. */
 export function recordSize(): number {
   return measuredSize;
+}
+
+/**
+ * Whether the record last encoded holds only NULLs, numbers, REAL boxes of safe integers and
+ * ASCII TEXT: decoding it gives back its values (decodedForm needs no checks).
+ */
+export function recordPlain(): boolean {
+  return measuredPlain;
 }
 
 /** Serial types of `values` into typesScratch; returns the record size (header size in measuredHdrSize). */
@@ -92,6 +101,7 @@ function measure(values: readonly SqlValue[], fmt4: boolean): number {
   let body = 0;
   if (n > typesScratch.length) typesScratch = new Float64Array(n * 2);
   const types = typesScratch;
+  let plain = true;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let t: number;
@@ -103,9 +113,12 @@ function measure(values: readonly SqlValue[], fmt4: boolean): number {
       t = serialType(v, fmt4);
       hdr += t < 128 ? 1 : varintLen(t);
       body += t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
+      // TEXT: ASCII when its UTF-8 length is its length; a REAL box must hold a safe integer
+      if (plain && v !== null && typeof v !== 'number' && (typeof v === 'string' ? t !== 13 + 2 * v.length : !(v instanceof Real && Number.isSafeInteger(v.value)))) plain = false;
     }
     types[i] = t;
   }
+  measuredPlain = plain;
   // header size includes its own varint
   let self = 1;
   while (varintLen(hdr + self) > self) self++;
@@ -175,6 +188,76 @@ export function encodeRecordShared(values: readonly SqlValue[], fmt4: boolean): 
   writeRecord(values, buf, off, size);
   sharedOffset.n = off;
   return buf;
+}
+
+/** String.prototype.isWellFormed (ES2024; Node 20), when present. */
+const isWellFormed = (String.prototype as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+
+/** Whether a string has no lone surrogate (UTF-8 round-trips it unchanged). */
+function wellFormed(s: string): boolean {
+  if (isWellFormed !== undefined) return isWellFormed.call(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c > 0xdbff || i + 1 >= s.length) return false;
+    const d = s.charCodeAt(++i);
+    if (d < 0xdc00 || d > 0xdfff) return false;
+  }
+  return true;
+}
+
+/**
+ * What decodeRecord returns for the record that encodeRecord(values) writes, as a new packed
+ * array; undefined when that is not simply the values themselves (a bigint, a BLOB, whose
+ * decoded form is a fresh Buffer, a REAL box that decodes otherwise, TEXT with lone
+ * surrogates). For caching the decoded form of a cell just written (table-tree.ts); `plain` is
+ * recordPlain() of its encoding (the values then need no checks).
+ */
+export function decodedForm(values: readonly SqlValue[], plain: boolean): SqlValue[] | undefined {
+  const n = values.length;
+  if (!plain) for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null) continue;
+    switch (typeof v) {
+      case 'number':
+        continue;
+      case 'string':
+        if (wellFormed(v)) continue;
+        return undefined;
+      case 'object':
+        if (v instanceof Real && Number.isSafeInteger(v.value)) continue;
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+  switch (n) {
+    case 1:
+      return [decodedValue(values[0])];
+    case 2:
+      return [decodedValue(values[0]), decodedValue(values[1])];
+    case 3:
+      return [decodedValue(values[0]), decodedValue(values[1]), decodedValue(values[2])];
+    case 4:
+      return [decodedValue(values[0]), decodedValue(values[1]), decodedValue(values[2]), decodedValue(values[3])];
+    case 5:
+      return [decodedValue(values[0]), decodedValue(values[1]), decodedValue(values[2]), decodedValue(values[3]), decodedValue(values[4])];
+    case 6:
+      return [decodedValue(values[0]), decodedValue(values[1]), decodedValue(values[2]), decodedValue(values[3]), decodedValue(values[4]), decodedValue(values[5])];
+    default: {
+      const out: SqlValue[] = [];
+      for (let i = 0; i < n; i++) out.push(decodedValue(values[i]));
+      return out;
+    }
+  }
+}
+
+/** decodedForm of one value that passed its checks: numbers as readValue gives them back. */
+function decodedValue(v: SqlValue): SqlValue {
+  if (typeof v !== 'number') return v;
+  if (v === 0) return 0; // -0 is stored as the integer 0
+  if (v !== v) return null; // NaN is stored as a NaN double, read back as NULL
+  return v;
 }
 
 const f64 = new Float64Array(1);

@@ -18,6 +18,13 @@ export interface PageSource {
   page(pgno: number): BtPage;
   /** The bytes of any page (overflow and freelist pages). Must not be modified. */
   raw(pgno: number): Buffer;
+  /**
+   * Optional, for forward scans: the image of table leaf `pgno` when the cache holds only its
+   * bytes and this is its first use (read ahead, not decoded yet), marking it used as page()
+   * would; else null (call page()). The bytes are not validated beyond the page type: the
+   * reader checks every cell it reads as decodePage does. Must not be modified.
+   */
+  leafBytes?(pgno: number): Buffer | null;
   pageCount(): number;
   /** The writer when this source is a write transaction. */
   readonly writer: PageWriter | null;

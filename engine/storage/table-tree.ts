@@ -9,13 +9,19 @@ import type { Rowid, TableCursor, TableTree } from './api.js';
 import { balance } from './balance.js';
 import { corrupt } from './errors.js';
 import { assemblePayload, cellRecord, freeOverflow, writeOverflow } from './overflow.js';
-import { BtPage, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
-import { encodeRecord, encodeRecordShared, recordSize, sharedOffset } from './record.js';
+import { BtPage, OWN_NLOC, OWN_NPAY, OWN_PAYLOAD_REF, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
+import { decodedForm, encodeRecord, encodeRecordShared, recordPlain, recordSize, sharedOffset } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
 import { collectTreePages } from './tree-walk.js';
 import { varintLen } from './varint.js';
+
+/**
+ * A writer that can hand out a leaf whose arrays are copied only as they are changed, and log
+ * the overwrite of a local payload cheaply (txn.ts cellOverwritable, noteOverwrite).
+ */
+type Overwriter = PageWriter & { cellOverwritable?(pgno: number): BtPage; noteOverwrite?(p: BtPage, pos: number, nPay: number): void };
 
 /** Rowids are canonical (bigint only outside the safe range) so that === and < compare values. */
 export function canonicalRowid(r: Rowid): Rowid {
@@ -127,15 +133,15 @@ export class TableTreeImpl implements TableTree {
     return total;
   }
 
+  /** Path scratch for insert (pgnos[L], idxs[L] per level; see balance.ts), made on first use. */
+  private pgnos: number[] | null = null;
+  private idxs: number[] | null = null;
+
   private writer(): PageWriter {
     const w = this.src.writer;
     if (!w) throw new SqliteError('attempt to write a readonly database', 'SQLITE_READONLY');
     return w;
   }
-
-  /** Path scratch for insert/delete (pgnos[L], idxs[L] per level; see balance.ts). */
-  private readonly pgnos: number[] = [];
-  private readonly idxs: number[] = [];
 
   insert(rowid: Rowid, record: readonly SqlValue[]): void {
     const w = this.writer();
@@ -143,18 +149,19 @@ export class TableTreeImpl implements TableTree {
     const buf = encodeRecordShared(record, w.fmt4);
     const off = sharedOffset.n;
     const nPay = recordSize();
+    const plain = recordPlain();
     const hwm = w.rowidHwm;
     if (hwm) {
       const h = hwm.get(this.root);
       if (h === undefined || rowid > h) hwm.set(this.root, rowid);
     }
-    this.insertPayload(w, rowid, buf, off, nPay);
+    this.insertPayload(w, rowid, buf, off, nPay, record, plain);
   }
 
-  private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number): void {
-    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteFound(w, rowid, buf, off, nPay)) return;
-    const pgnos = this.pgnos;
-    const idxs = this.idxs;
+  private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean): void {
+    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteFound(w, rowid, buf, off, nPay, record, plain)) return;
+    const pgnos = (this.pgnos ??= []);
+    const idxs = (this.idxs ??= []);
     let p = w.page(this.root);
     let rightmost = true;
     let depth = 0;
@@ -218,28 +225,42 @@ export class TableTreeImpl implements TableTree {
    * the row, then writes it), without a second descent. Only when nothing was written since
    * (the source's generation is unchanged, so the tree has the same shape and the leaf is still
    * the page the source gives for its number), the old and new payloads are local, and the leaf
-   * needs no balancing afterwards; otherwise returns false and changes nothing.
+   * needs no balancing afterwards; otherwise returns false and changes nothing. On a warm page
+   * the new record's decoded form is cached at once (the next read or update of the row need
+   * not decode it).
    */
-  private overwriteFound(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number): boolean {
+  private overwriteFound(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean): boolean {
     const h = lastFound;
     const p = h.page;
     const pos = h.idx;
-    if (p === null || h.gen !== w.genBox.v || pos >= p.n || p.keys[pos] !== rowid || p.ovfl[pos] !== 0) return false;
-    if (nPay > w.geom.maxLocalTable || p.type !== PT_TABLE_LEAF || w.page(p.pgno) !== p) return false;
-    const used = p.used - p.cellSize(pos) + 2 + varintLen(nPay) + varintLen(rowid) + nPay;
+    if (p === null || h.gen !== w.genBox.v || pos >= p.n || p.keys[pos] !== rowid) return false;
+    const maxLocal = w.geom.maxLocalTable;
+    // a table leaf's payload is local (ovfl 0, nLoc = nPay) exactly when nPay <= maxLocal
+    const oldPay = p.nPay[pos];
+    if (oldPay > maxLocal || nPay > maxLocal || p.type !== PT_TABLE_LEAF || w.page(p.pgno) !== p) return false;
+    const keyLen = varintLen(rowid);
+    const used = p.used - (2 + varintLen(oldPay) + keyLen + oldPay) + 2 + varintLen(nPay) + keyLen + nPay;
     const cap = p.capacity(w.geom);
     if (used > cap || used * 3 < cap) return false;
     h.src = null;
     h.page = null;
     const sink = w.changeSink;
     if (sink !== null && sink.tracks(this.root)) sink.tableRow(this.root, rowid, cellPayload(w, p, pos));
-    const leaf = w.cellWritable(p.pgno);
-    w.noteCell(U_CELL_REPLACED, leaf, pos);
+    const ow = w as Overwriter;
+    const leaf = ow.cellOverwritable?.(p.pgno) ?? w.cellWritable(p.pgno);
+    // own (copy) the arrays before noteCell reads the old cell from them: a copy streams them
+    // into the CPU cache, where noteCell's reads then hit
+    const sameSize = oldPay === nPay;
+    leaf.own(sameSize ? OWN_PAYLOAD_REF : OWN_PAYLOAD_REF | OWN_NLOC | OWN_NPAY);
+    if (ow.noteOverwrite !== undefined) ow.noteOverwrite(leaf, pos, oldPay);
+    else w.noteCell(U_CELL_REPLACED, leaf, pos);
+    if (!sameSize) {
+      leaf.nLoc[pos] = nPay;
+      leaf.nPay[pos] = nPay;
+    }
     leaf.bufs[pos] = buf;
     leaf.offs[pos] = off;
-    leaf.nLoc[pos] = nPay;
-    leaf.nPay[pos] = nPay;
-    leaf.recs[pos] = undefined;
+    leaf.recs[pos] = leaf.warm ? decodedForm(record, plain) : undefined;
     leaf.used = used;
     return true;
   }

@@ -34,7 +34,7 @@ import type { StorageCore } from './core.js';
 import { corrupt } from './errors.js';
 import { DbHeader } from './header.js';
 import { IndexTreeImpl } from './index-tree.js';
-import { BtPage, type Geometry, PT_INDEX_LEAF, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage } from './page.js';
+import { BtPage, type Geometry, OWN_ALL, PT_INDEX_LEAF, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage } from './page.js';
 import { PageCache } from './page-cache.js';
 import type { PageWriter } from './source.js';
 import { TableTreeImpl } from './table-tree.js';
@@ -164,6 +164,17 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   }
 
   writable(pgno: number): BtPage {
+    const p = this.privatePage(pgno);
+    if (p.owned !== OWN_ALL) p.own(OWN_ALL);
+    return p;
+  }
+
+  /**
+   * The transaction's private page object for `pgno` (cloned from the committed page and put in
+   * the dirty set when not there yet), logged for the innermost savepoint. Its arrays may still
+   * be shared with other page objects: the caller `own()`s what it modifies (page.ts).
+   */
+  private privatePage(pgno: number): BtPage {
     this.check();
     this.genBox.v++;
     const d = this.dirty.get(pgno);
@@ -192,12 +203,23 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
    * before making it. Unlike `writable`, an already private page is not copied for the undo log.
    */
   cellWritable(pgno: number): BtPage {
+    const p = this.cellOverwritable(pgno);
+    if (p.owned !== OWN_ALL) p.own(OWN_ALL);
+    return p;
+  }
+
+  /**
+   * `cellWritable` for overwriting cells in place (table-tree.ts overwriteFound): the page's
+   * arrays may still be shared with other page objects, and the caller `own()`s the ones it
+   * modifies (page.ts), so that the copy-on-write of a leaf copies only those.
+   */
+  cellOverwritable(pgno: number): BtPage {
     const d = this.dirty.get(pgno);
     if (d !== undefined && d.kind === 0 && this.open) {
       this.genBox.v++;
       return d;
     }
-    return this.writable(pgno);
+    return this.privatePage(pgno);
   }
 
   /** Logs a cell-level change of `p` (from `cellWritable`) that is about to be made. */
@@ -205,6 +227,15 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     if (this.spCount === 0 || p.spEpoch === this.epoch) return;
     if (kind === U_CELL_INSERTED) this.undo.cellInserted(p.pgno, pos);
     else this.undo.cellSaved(kind, p, pos);
+  }
+
+  /**
+   * noteCell(U_CELL_REPLACED) for overwriting a table leaf cell whose old payload of `nPay`
+   * bytes is local (table-tree.ts overwriteFound).
+   */
+  noteOverwrite(p: BtPage, pos: number, nPay: number): void {
+    if (this.spCount === 0 || p.spEpoch === this.epoch) return;
+    this.undo.cellOverwritten(p, pos, nPay);
   }
 
   writableRaw(pgno: number): RawPage {
@@ -317,8 +348,16 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     h.freelistCount++;
   }
 
+  /** Table trees opened in this transaction (stateless but for scratch: one per root, reused by every statement). */
+  private readonly tables = new Map<number, TableTreeImpl>();
+
   openTable(root: number): TableTree {
-    return new TableTreeImpl(this, root);
+    let t = this.tables.get(root);
+    if (t === undefined) {
+      t = new TableTreeImpl(this, root);
+      this.tables.set(root, t);
+    }
+    return t;
   }
 
   openIndex(root: number, keyInfo: KeyInfo): IndexTree {

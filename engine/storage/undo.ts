@@ -30,7 +30,7 @@
  *     savepoint is taken, released or rolled back (each of which assigns fresh epochs).
  */
 import type { Rowid } from './api.js';
-import { type BtPage, type Page } from './page.js';
+import { type BtPage, OWN_ALL, type Page } from './page.js';
 import type { PageCache } from './page-cache.js';
 
 export const U_PAGE = 0;
@@ -49,9 +49,21 @@ function takeNums(): Float64Array {
   spareNums = null;
   return n;
 }
+
+function takeRefs(): unknown[] {
+  const r = spareRefs;
+  if (r === null) return [];
+  spareRefs = null;
+  return r;
+}
 const REF = 3; // page | buf, rec, key (only entries that hold references have them)
 /** Reference arrays up to this length are kept across truncations (cleared, not reallocated). */
 const REUSE_REFS = REF * 1024;
+/**
+ * Logs up to this many entries hand their arrays to the next transaction's log (a transaction
+ * that updates 10k rows logs 10k entries: regrowing the arrays every time is costly garbage).
+ */
+const SPARE_ENTRIES = 32768;
 
 /** What undoing an entry acts on (the write transaction). */
 export interface UndoTarget {
@@ -61,10 +73,12 @@ export interface UndoTarget {
 
 /** The number array of an ended transaction's log, reused by the next one (typed arrays are costly to allocate). */
 let spareNums: Float64Array | null = null;
+/** The (cleared) reference array of an ended transaction's log, likewise. */
+let spareRefs: unknown[] | null = null;
 
 export class UndoLog {
   private nums = takeNums();
-  private refs: unknown[] = [];
+  private refs: unknown[] = takeRefs();
   length = 0;
 
   private refCount = 0;
@@ -117,10 +131,27 @@ export class UndoLog {
       nums[o + 4] = p.nLoc[pos];
       nums[o + 5] = p.nPay[pos];
       nums[o + 6] = p.ovfl[pos];
-      this.setRefs(p.bufs[pos], p.recs[pos], p.intKey ? p.keys[pos] : undefined);
+      // an overwrite keeps the cell's key (table-tree.ts and index-tree.ts replace equal keys only)
+      this.setRefs(p.bufs[pos], p.recs[pos], p.intKey && kind === U_CELL_REMOVED ? p.keys[pos] : undefined);
     } else {
       this.setRefs(undefined, undefined, p.keys[pos]);
     }
+  }
+
+  /**
+   * cellSaved(U_CELL_REPLACED) of a table leaf cell whose payload of `nPay` bytes is local
+   * (nLoc = nPay, no overflow page): the caller knows those, so only the cell's payload
+   * reference and cached record are read from the page.
+   */
+  cellOverwritten(p: BtPage, pos: number, nPay: number): void {
+    const k = this.slot(U_CELL_REPLACED, p.pgno, pos);
+    const nums = this.nums;
+    const o = k * NUM;
+    nums[o + 3] = p.offs[pos];
+    nums[o + 4] = nPay;
+    nums[o + 5] = nPay;
+    nums[o + 6] = 0;
+    this.setRefs(p.bufs[pos], p.recs[pos], undefined);
   }
 
   freed(pgno: number, added: boolean): void {
@@ -152,6 +183,7 @@ export class UndoLog {
         default: {
           const p = t.dirty.get(pgno);
           if (p === undefined || p.kind !== 0) throw new Error(`heliosdb-lite internal error: undo of a cell on page ${pgno} that is not dirty`);
+          if (p.owned !== OWN_ALL) p.own(OWN_ALL);
           const pos = nums[o + 2];
           if (kind === U_CELL_INSERTED) {
             p.removeCell(pos);
@@ -167,7 +199,7 @@ export class UndoLog {
               p.ovfl[pos] = nums[o + 6];
               p.recs[pos] = refs[r + 1] as BtPage['recs'][number];
             }
-            if (p.intKey) p.keys[pos] = refs[r + 2] as Rowid;
+            if (p.type === 5) p.keys[pos] = refs[r + 2] as Rowid;
             p.used += p.cellSize(pos);
             break;
           }
@@ -191,9 +223,17 @@ export class UndoLog {
 
   /** Forgets every entry and gives the number array back for reuse; the log must not be used again. */
   dispose(): void {
-    this.truncate(0);
+    const r = this.refs;
+    const used = this.refCount;
+    this.length = 0;
+    this.refCount = 0;
+    if (r.length <= REF * SPARE_ENTRIES) {
+      for (let i = 0; i < used; i++) r[i] = undefined;
+      spareRefs = r;
+    }
+    this.refs = [];
     const n = this.nums;
-    if (n.length !== 0 && n.length <= NUM * 4096) spareNums = n;
+    if (n.length !== 0 && n.length <= NUM * SPARE_ENTRIES) spareNums = n;
     this.nums = EMPTY_NUMS;
   }
 

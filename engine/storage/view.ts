@@ -7,7 +7,7 @@ import type { HeaderFields, IndexTree, KeyInfo, ReadView, TableTree } from './ap
 import type { StorageCore } from './core.js';
 import { corrupt } from './errors.js';
 import { IndexTreeImpl } from './index-tree.js';
-import type { BtPage, Geometry } from './page.js';
+import { PT_TABLE_LEAF, type BtPage, type Geometry } from './page.js';
 import type { PageSource, PageWriter } from './source.js';
 import { TableTreeImpl } from './table-tree.js';
 
@@ -37,6 +37,14 @@ export class ReadViewImpl implements ReadView, PageSource {
   raw(pgno: number): Buffer {
     if (pgno < 1 || pgno > this.core.header.pageCount) throw corrupt(`page ${pgno} out of range`);
     return this.core.rawBytes(pgno);
+  }
+  leafBytes(pgno: number): Buffer | null {
+    // StorageCore.btPage's "first use of a read-ahead page" without the decoding (core.ts,
+    // "Cold reads"): the cache keeps the raw page, now marked used
+    const c = this.core.cache.get(pgno);
+    if (c === undefined || c.kind !== 1 || c.accessed || !c.durable || pgno === 1 || c.bytes[0] !== PT_TABLE_LEAF) return null;
+    c.accessed = true;
+    return c.bytes;
   }
   openTable(root: number): TableTree {
     return new TableTreeImpl(this, root);

@@ -51,17 +51,37 @@ export function norm(a: Float32Array): number {
 
 /** 1 - cosine similarity (clamped to [-1, 1] as pgvector does); NaN when a norm is zero. */
 export function cosine(a: Float32Array, b: Float32Array): number {
+  // two interleaved accumulators per sum: halves the add-latency chain (float64 sums as before)
   let ab = 0;
   let aa = 0;
   let bb = 0;
+  let ab2 = 0;
+  let aa2 = 0;
+  let bb2 = 0;
   const n = a.length;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = a[i];
+    const y = b[i];
+    const x2 = a[i + 1];
+    const y2 = b[i + 1];
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+    ab2 += x2 * y2;
+    aa2 += x2 * x2;
+    bb2 += y2 * y2;
+  }
+  if (i < n) {
     const x = a[i];
     const y = b[i];
     ab += x * y;
     aa += x * x;
     bb += y * y;
   }
+  ab += ab2;
+  aa += aa2;
+  bb += bb2;
   let sim = ab / Math.sqrt(aa * bb);
   if (sim !== sim) return NaN;
   if (sim > 1) sim = 1;

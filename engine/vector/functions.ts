@@ -15,23 +15,26 @@ import { makeReal, type SqlValue } from '../common/value.js';
 import type { ScalarFunctionDef } from '../sql/functions/registry.js';
 import { distanceFn, metricFromName } from './distance.js';
 import { norm } from './distance.js';
-import { formatVector, isProblem, vectorFromValue, vectorToBlob, type VectorProblem } from './vector-value.js';
+import { checkFinite, formatVector, isProblem, vectorFromValueUnchecked, vectorToBlob, type VectorProblem } from './vector-value.js';
 
 /**
- * Decoding with a one-entry memo per call site: in `ORDER BY vector_distance(v, ?, 'l2')` the
- * query argument is the same value for every row and is parsed once.
+ * Decoding with a one-entry memo per argument position: in `ORDER BY vector_distance(v, ?,
+ * 'l2')` the query argument is the same value for every row and is decoded and checked once.
+ * TEXT is remembered by value, BLOBs by identity (BLOB values are never mutated once made: the
+ * record decoder and the API hand out fresh copies).
  */
 class VectorArg {
   private last: SqlValue = null;
   private lastVec: Float32Array | VectorProblem | null = null;
 
-  get(v: SqlValue, fn: string): Float32Array {
+  get(v: SqlValue, fn: string, checked = true): Float32Array {
     let r: Float32Array | VectorProblem;
     if (v === this.last && this.lastVec !== null) r = this.lastVec;
     else {
-      r = vectorFromValue(v);
-      // only TEXT is worth remembering (BLOB decoding is a view or one copy)
-      if (typeof v === 'string') {
+      r = vectorFromValueUnchecked(v);
+      if (checked && !isProblem(r)) r = checkFinite(r) ?? r;
+      // a remembered vector is always fully checked (an unchecked one is not remembered)
+      if (checked || isProblem(r)) {
         this.last = v;
         this.lastVec = r;
       }
@@ -80,10 +83,18 @@ export const vectorScalars: readonly ScalarFunctionDef[] = [
     impl: (a) => {
       if (a[0] === null || a[1] === null || a[2] === null) return null;
       const m = metricFromName(a[2]);
-      const x = argA.get(a[0], 'vector_distance');
-      const y = argB.get(a[1], 'vector_distance');
+      // components are checked for NaN/Infinity only when the distance is not finite: every
+      // metric's sums are NaN or infinite when a component is (float32 values cannot overflow
+      // the float64 sums otherwise), and a cosine of a zero vector is NaN too
+      const x = argA.get(a[0], 'vector_distance', false);
+      const y = argB.get(a[1], 'vector_distance', false);
       if (x.length !== y.length) throw sqliteError(`vector_distance(): different vector dimensions ${x.length} and ${y.length}`);
-      return makeReal(distanceFn(m)(x, y));
+      const d = distanceFn(m)(x, y);
+      if (d - d !== 0) {
+        const bad = checkFinite(x) ?? checkFinite(y);
+        if (bad !== null) throw sqliteError(`vector_distance(): ${bad.message}`);
+      }
+      return makeReal(d);
     },
   },
 ];

@@ -53,6 +53,8 @@ export class HnswGraph {
   readonly live = new Map<number, number>();
   private readonly maybeDeleted = new Set<number>();
   private vacant = 0;
+  /** The ef last given to hnswlib (setEf is a native call: skipped when unchanged). */
+  private ef = -1;
 
   private constructor(
     readonly params: HnswParams,
@@ -143,7 +145,11 @@ export class HnswGraph {
   search(query: number[], k: number, ef: number): { neighbors: number[]; distances: number[] } {
     const n = Math.min(k, this.live.size);
     if (n <= 0) return { neighbors: [], distances: [] };
-    this.index.setEf(Math.max(ef, n));
+    const e = Math.max(ef, n);
+    if (e !== this.ef) {
+      this.index.setEf(e);
+      this.ef = e;
+    }
     return this.index.searchKnn(query, n);
   }
 }

@@ -3,7 +3,7 @@
  * SELECT over one table and returns the HNSW access path for it (search-op.ts). Called from
  * compile/select.ts after the join planner, with the ordinary plan as the fallback.
  *
- * Conditions: one base table of the main database (a rowid table, no AS OF), no GROUP BY,
+ * Conditions: one base table of the main database (a rowid table; AS OF allowed), no GROUP BY,
  * aggregates, window functions or DISTINCT; a single ascending ORDER BY term that is
  * vector_distance (the built-in, not an application function) written directly, through a
  * result-column alias or by position; one argument a VECTOR(n) column of the table, the other
@@ -76,7 +76,9 @@ export function planVectorSearch(cx: CompileCtx, input: VectorPlanInput): Op | n
   if (!input.plain || !orderBy || orderBy.length !== 1 || !limit || entries.length !== 1) return null;
   const entry = entries[0];
   const table = entry.table;
-  if (!table || !indexableTable(table) || entry.asOf != null || entry.indexedBy) return null;
+  // an AS OF reference (or a db.asOf() connection's table) is searched through the index too:
+  // the rows changed after its point are evaluated exactly (search-op.ts)
+  if (!table || !indexableTable(table) || entry.indexedBy) return null;
   const term = orderBy[0];
   if (term.direction === 'DESC') return null;
   const e = orderExpr(core, term);

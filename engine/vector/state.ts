@@ -3,21 +3,24 @@
  * connections of the file), the record of rows each write transaction touched, and the policy
  * that keeps the structures equal to the committed table contents.
  *
- * Model (the page-level, single-writer transactions of connection.ts; MVCC will refine it):
+ * Model:
  *
- *   - A built index holds the vectors of the COMMITTED state: exactly the committed rows as of
- *     its last `sync()` (each row's vector bytes are hashed so changes are cheap to detect).
+ *   - A built index holds the vectors of the LATEST COMMITTED state: exactly the committed rows
+ *     as of its last `sync()` (each row's vector bytes are hashed so changes are cheap to detect).
  *   - Every write to a table with VECTOR columns goes through TableWriter, which records the
- *     rowid in the write transaction's `TxnChanges` (dml-hooks.ts). Nothing is applied while the
- *     transaction is open.
- *   - `sync()` (run before every index search, and at close) takes the changes of transactions
- *     that have ENDED, whether they committed or rolled back, and re-reads those rows from the
- *     committed state: a rolled-back insert finds no row (and the index never had it); a
- *     committed one is added. So the index equals the committed state after every sync, with
- *     no commit or rollback hook.
+ *     rowid in the write transaction's `TxnChanges` (dml-hooks.ts), one record per transaction
+ *     (concurrent writers interleave freely). Nothing is applied while the transaction is open.
+ *   - `sync()` takes the changes of transactions that have ENDED, whether they committed or
+ *     rolled back, and re-reads those rows from the committed state: a rolled-back insert finds
+ *     no row (and the index never had it); a committed one is added. It runs right after every
+ *     commit (`vectorCommitted`, called by Connection.commitNow: the committed changes reach the
+ *     index inside the COMMIT call, one batch per transaction), before every index search and at
+ *     close (which also pick up rolled-back records). So the index equals the latest committed
+ *     state whenever a statement runs.
  *   - The writing connection's own searches exclude the rows its open transaction touched from
- *     the index results and evaluate those rows exactly from its own view (search-op.ts); other
- *     connections see the committed state, which is what the index holds.
+ *     the index results and evaluate those rows exactly from its own view; readers at an older
+ *     point (snapshots, concurrent transactions, AS OF) do the same with the rows committed
+ *     after their point (search-op.ts).
  *   - When a transaction touched too many rows (or emptied a table), its record degrades to
  *     "every row may have changed": the writer searches exactly, and the sync resyncs the
  *     index by scanning the table and comparing hashes.
@@ -29,7 +32,8 @@
  * next first use, an index whose meta matches the definition and the table layout is loaded;
  * if the change counter moved since (a crash, or commits before the first use), the loaded
  * index is resynced against the table before it answers. A missing or unusable file means a
- * rebuild. Long builds and resyncs report progress to `onVectorIndexProgress` listeners.
+ * rebuild. Long builds, resyncs and large committed batches report progress to
+ * `onVectorIndexProgress` listeners.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -37,6 +41,7 @@ import type { SqlValue } from '../common/value.js';
 import type { Schema } from '../catalog/schema.js';
 import type { TableSchema } from '../catalog/types.js';
 import type { PageView, Rowid, Storage, WriteTxn } from '../storage/api.js';
+import type { VersionLog } from '../mvcc/version-log.js';
 import { findVectorIndex, tableSignature, vectorIndexDefs } from './catalog.js';
 import { hashBytes } from './hnsw-graph.js';
 import { indexMethod, type VectorIndexDef, type VectorIndexStructure } from './index-method.js';
@@ -78,7 +83,8 @@ class TxnChanges {
 /** Progress of a long index build or resync. */
 export interface VectorIndexProgress {
   readonly index: string;
-  readonly phase: 'build' | 'resync';
+  /** build: from the table; resync: files or layout behind the table; commit: a large committed batch. */
+  readonly phase: 'build' | 'resync' | 'commit';
   readonly done: number;
   readonly total: number;
 }
@@ -86,8 +92,8 @@ export interface VectorIndexProgress {
 const progressListeners = new Set<(p: VectorIndexProgress) => void>();
 
 /**
- * Registers a listener for progress of index builds and resyncs over 10 000 rows (called every
- * 10 000 rows and at the end). Returns a function that removes it.
+ * Registers a listener for progress of index builds, resyncs and committed batches over 10 000
+ * rows (called every 10 000 rows and at the end). Returns a function that removes it.
  * @example const off = onVectorIndexProgress((p) => console.log(p.index, p.done, '/', p.total));
  */
 export function onVectorIndexProgress(listener: (p: VectorIndexProgress) => void): () => void {
@@ -108,8 +114,11 @@ export interface VectorIndexStats {
   resyncs: number;
 }
 
-/** Process-wide totals of index builds, loads from files and resyncs (diagnostics and tests). */
-export const vectorIndexCounters = { builds: 0, loads: 0, resyncs: 0 };
+/**
+ * Process-wide totals (diagnostics and tests): index builds, loads from files, resyncs, and rows
+ * brought to a built index by `sync()` (`applied`; at commit, or at a search after a rollback).
+ */
+export const vectorIndexCounters = { builds: 0, loads: 0, resyncs: 0, applied: 0 };
 
 /** uint32 label for a rowid, or -1 when the rowid cannot be one (negative, beyond 2^32-1). */
 export function labelOf(rowid: Rowid): number {
@@ -233,62 +242,93 @@ export interface VectorEngine {
   readonly storage: Storage;
   readonly memory: boolean;
   committed(): Schema;
+  /** MVCC: commits other connections' snapshots still need (search-op.ts, concurrent writers). */
+  readonly versions?: VersionLog;
+  readonly mvcc?: { readonly lastTs: number };
 }
 
 export class VectorEngineState {
-  /** Changes of transactions not yet applied (the open one last). */
-  private readonly pending: TxnChanges[] = [];
+  /** Change records of transactions not yet applied, by transaction (insertion order). */
+  private readonly pending = new Map<WriteTxn, TxnChanges>();
   /** Lower-cased index name -> built index. */
   private readonly built = new Map<string, VectorIndex>();
 
   constructor(private readonly engine: VectorEngine) {}
 
-  /** The change record of write transaction `txn` (created on first use). */
+  /**
+   * The change record of write transaction `txn` (created on first use). Several transactions
+   * may be open at once (concurrent writers): each has its own record however they interleave.
+   */
   changesFor(txn: WriteTxn): TxnChanges {
-    const last = this.pending[this.pending.length - 1];
-    if (last && last.txn === txn) return last;
-    this.collectEnded();
-    const c = new TxnChanges(txn);
-    this.pending.push(c);
+    let c = this.pending.get(txn);
+    if (c === undefined) {
+      this.collectEnded();
+      c = new TxnChanges(txn);
+      this.pending.set(txn, c);
+    }
     return c;
   }
 
   /** What the still-open transaction `txn` changed in `table` (undefined: nothing). */
   openChanges(txn: WriteTxn | null, table: string): TableChanges | undefined {
-    if (txn === null || !txn.open) return undefined;
-    for (const c of this.pending) if (c.txn === txn) return c.tables.get(table.toLowerCase());
-    return undefined;
+    if (txn === null || !txn.open || this.pending.size === 0) return undefined;
+    return this.pending.get(txn)?.tables.get(table.toLowerCase());
   }
 
   /** Drops the records of ended transactions when no index needs them (nothing is built). */
   private collectEnded(): void {
     if (this.built.size === 0) {
-      for (let i = this.pending.length - 1; i >= 0; i--) if (!this.pending[i].txn.open) this.pending.splice(i, 1);
-    } else if (this.pending.some((c) => !c.txn.open)) {
+      for (const [txn] of this.pending) if (!txn.open) this.pending.delete(txn);
+    } else {
+      for (const txn of this.pending.keys()) {
+        if (!txn.open) {
+          this.sync();
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Called right after a transaction of this engine committed (connection.ts): its changes reach
+   * the built indexes now, in the COMMIT call, as one batch per index. A failure here cannot undo
+   * the commit: the indexes are then dropped from memory, and the next search loads them from
+   * their files (older than this commit, so resynced against the table) or rebuilds them.
+   */
+  committed(): void {
+    if (this.pending.size === 0) return;
+    try {
       this.sync();
+    } catch {
+      this.built.clear();
+      this.pending.clear();
     }
   }
 
   /** Applies the changes of every ended transaction to the built indexes (see the module comment). */
   sync(): void {
-    if (this.pending.length === 0) return;
-    const ended = this.pending.filter((c) => !c.txn.open);
-    if (ended.length === 0) return;
-    for (let i = this.pending.length - 1; i >= 0; i--) if (!this.pending[i].txn.open) this.pending.splice(i, 1);
-    if (this.built.size === 0) return;
+    if (this.pending.size === 0) return;
+    let ended: TxnChanges[] | null = null;
+    for (const [txn, c] of this.pending) {
+      if (txn.open) continue;
+      (ended ??= []).push(c);
+      this.pending.delete(txn);
+    }
+    if (ended === null || this.built.size === 0) return;
     const view = this.engine.storage.read();
     const schema = this.engine.committed();
     for (const idx of this.built.values()) {
       const key = idx.def.table.toLowerCase();
       let all = false;
-      const rowids = new Set<Rowid>();
+      let rowids: Set<Rowid> | null = null;
       for (const c of ended) {
         const t = c.tables.get(key);
         if (!t) continue;
         if (t.all) all = true;
+        else if (rowids === null) rowids = new Set(t.rowids);
         else for (const r of t.rowids) rowids.add(r);
       }
-      if (!all && rowids.size === 0) continue;
+      if (!all && rowids === null) continue;
       const table = schema.table(idx.def.table, 'main');
       if (!table) continue; // dropped: the index is discarded by the next lookup
       if (all || tableSignature(table) !== idx.signature) {
@@ -297,7 +337,14 @@ export class VectorEngineState {
       }
       const tree = view.openTable(table.root);
       const ri = recordIndexOf(table, idx.def.column);
-      for (const r of rowids) idx.applyRow(r, tree.get(r), ri);
+      const total = rowids!.size;
+      let done = 0;
+      for (const r of rowids!) {
+        idx.applyRow(r, tree.get(r), ri);
+        if (++done % PROGRESS_STEP === 0 && total >= PROGRESS_STEP) report({ index: idx.def.name, phase: 'commit', done, total });
+      }
+      if (total >= PROGRESS_STEP) report({ index: idx.def.name, phase: 'commit', done: total, total });
+      vectorIndexCounters.applied += total;
     }
   }
 
@@ -432,7 +479,7 @@ export class VectorEngineState {
       }
     } finally {
       this.built.clear();
-      this.pending.length = 0;
+      this.pending.clear();
     }
   }
 
@@ -471,6 +518,15 @@ function removeFiles(base: string): void {
 }
 
 const states = new WeakMap<VectorEngine, VectorEngineState>();
+
+/**
+ * Called by Connection.commitNow right after a write transaction committed: applies the
+ * committed changes to the built vector indexes in the same call (see VectorEngineState.committed).
+ * Costs one WeakMap lookup when the engine has no vector state.
+ */
+export function vectorCommitted(engine: VectorEngine): void {
+  states.get(engine)?.committed();
+}
 
 export function vectorState(engine: VectorEngine): VectorEngineState {
   let s = states.get(engine);

@@ -114,14 +114,23 @@ export function checkFinite(v: Float32Array): VectorProblem | null {
  * a BLOB whose size is not a multiple of 4, non-finite components). NULL is the caller's business.
  */
 export function vectorFromValue(v: SqlValue): Float32Array | VectorProblem {
+  const f = vectorFromValueUnchecked(v);
+  return isProblem(f) ? f : (checkFinite(f) ?? f);
+}
+
+/**
+ * vectorFromValue without the scan for NaN/Infinity components of BLOBs (TEXT is still fully
+ * validated). For callers whose result exposes non-finite components anyway: every distance is
+ * NaN or infinite when a component is, so `vector_distance` checks only then (functions.ts).
+ */
+export function vectorFromValueUnchecked(v: SqlValue): Float32Array | VectorProblem {
   if (typeof v === 'string') return parseVectorText(v);
   if (v instanceof Uint8Array) {
     if (v.byteLength === 0 || (v.byteLength & 3) !== 0) {
       return { message: `a vector BLOB must hold 4 bytes per dimension (got ${v.byteLength} bytes)` };
     }
     if (v.byteLength > MAX_VECTOR_DIMS * 4) return { message: `vector cannot have more than ${MAX_VECTOR_DIMS} dimensions` };
-    const f = vectorFromBlob(v);
-    return checkFinite(f) ?? f;
+    return vectorFromBlob(v);
   }
   return { message: `a vector must be a BLOB or TEXT like '[1, 2, 3]' (got ${describe(v)})` };
 }

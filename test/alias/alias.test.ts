@@ -18,7 +18,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type AliasProject, prepareAliasProject, projectSource } from './project.js';
+import { loadSemver, satisfiesSimple } from './peer-range.js';
+import { type AliasProject, npm, prepareAliasProject, projectSource, root } from './project.js';
 
 const run = promisify(execFile);
 
@@ -72,6 +73,36 @@ describe('npm alias: better-sqlite3 = heliosdb-lite', () => {
     expect(() => requireFrom('drizzle-kit').resolve('@libsql/client')).toThrow();
   });
 
+  it("installs with npm's default peer checks: the ORMs' better-sqlite3 peer ranges accept the alias", () => {
+    const nm = path.join(project.dir, 'node_modules');
+    const json = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string; peerDependencies?: Record<string, string> };
+    // No legacy-peer-deps anywhere: no .npmrc in the project, and npm's effective setting there is the default.
+    expect(fs.existsSync(path.join(project.dir, '.npmrc'))).toBe(false);
+    expect(npm(['config', 'get', 'legacy-peer-deps'], project.dir, 60_000).stdout.trim()).toBe('false');
+    // The alias carries heliosdb-lite's version, which tracks the better-sqlite3 major it implements.
+    const alias = json(path.join(nm, 'better-sqlite3', 'package.json')).version;
+    expect(alias).toBe(json(path.join(root, 'package.json')).version);
+    expect(alias).toMatch(/^12\./);
+    const ranges = Object.fromEntries(
+      (['drizzle-orm', 'typeorm'] as const).map((orm) => [orm, json(path.join(nm, orm, 'package.json')).peerDependencies?.['better-sqlite3']]),
+    );
+    expect(ranges).toEqual({ 'drizzle-orm': expect.any(String), typeorm: expect.any(String) });
+    const semver = loadSemver(root);
+    for (const range of Object.values(ranges) as string[]) {
+      expect({ range, ok: satisfiesSimple(alias, range) }).toEqual({ range, ok: true });
+      if (semver !== null) expect({ range, ok: semver.satisfies(alias, range) }).toEqual({ range, ok: true });
+    }
+    // The small checker agrees with npm's semver where both exist (and can say no).
+    for (const [v, r] of [['0.1.0', '>=7'], ['0.1.0', '^12.0.0'], ['11.9.9', '^12.0.0'], ['12.3.4', '^12.0.0'], ['13.0.0', '^12.0.0'], ['12.0.0', '~12.0'], ['7.0.0', '>=7 <8 || ^12']] as const) {
+      const ok = satisfiesSimple(v, r);
+      if (semver !== null) expect({ v, r, ok }).toEqual({ v, r, ok: semver.satisfies(v, r) });
+    }
+    expect(satisfiesSimple('0.1.0', '>=7')).toBe(false);
+    // npm itself finds no invalid peer (`npm ls` fails with ELSPROBLEMS on one).
+    const ls = JSON.parse(npm(['ls', 'better-sqlite3', '--json'], project.dir, 120_000).stdout) as { problems?: string[] };
+    expect(ls.problems ?? []).toEqual([]);
+  });
+
   for (const orm of ['drizzle', 'knex', 'typeorm'] as const) {
     it(`${orm} runs unchanged on heliosdb-lite with the results of better-sqlite3`, async () => {
       const [oracle, ours] = await Promise.all([program(projectSource, orm), program(project.dir, orm)]);
@@ -82,6 +113,12 @@ describe('npm alias: better-sqlite3 = heliosdb-lite', () => {
       expect(oracle.helios.vectorDistance.error).toContain('no such function: vector');
       expect(JSON.stringify(ours.helios.vectorDistance.ok)).toContain('"d":1');
       if (orm === 'knex') expect(ours.helios['hnsw']).toEqual({ ok: [{ id: 1 }, { id: 3 }] });
+      // The adapter's bound() through the alias (`better-sqlite3/<orm>`) on the stock integration.
+      expect(oracle.helios['asOf']).toEqual({ error: expect.stringContaining('no such function: helios_txn') });
+      const asOf = ours.helios['asOf'] as { ok?: { before: string[]; after: string[]; bound: string[] } };
+      expect(asOf.ok?.before.length).toBeGreaterThan(0);
+      expect(asOf.ok?.after).toEqual(asOf.ok?.before.map((n) => `${n ?? ''}!`));
+      expect(asOf.ok?.bound).toEqual(asOf.ok?.before);
       expect(ours.results).toStrictEqual(oracle.results);
     });
   }

@@ -3,8 +3,12 @@
  * `better-sqlite3` (a `file:` tarball dependency, as `npm i better-sqlite3@npm:heliosdb-lite`
  * would do from the registry) next to unchanged Drizzle, drizzle-kit, Knex and TypeORM.
  *
+ * The install runs with npm's default peer-dependency checking (the project has no .npmrc; no
+ * legacy-peer-deps anywhere): the alias carries heliosdb-lite's version, 12.x, which satisfies the
+ * ORMs' optional peer ranges for better-sqlite3 (alias.test.ts checks them).
+ *
  * The install lives in `<tmpdir>/heliosdb-alias-<key>`, where the key covers everything but the
- * tarball (the project's manifest and .npmrc, the ORM versions, Node's ABI, this checkout), so
+ * tarball (the project's manifest, the ORM versions, Node's ABI, this checkout), so
  * the ORMs and the native build of hnswlib-node are installed once; a new tarball (any change to
  * dist/) only makes npm replace `node_modules/better-sqlite3`. A stamp file records the tarball's
  * hash; a run with the same tarball reuses the install as it is.
@@ -65,7 +69,7 @@ function npmEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function npm(args: readonly string[], cwd: string, timeoutMs: number): NpmResult {
+export function npm(args: readonly string[], cwd: string, timeoutMs: number): NpmResult {
   const r = spawnSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
   if (r.error !== undefined) {
     const code = (r.error as NodeJS.ErrnoException).code;
@@ -118,8 +122,7 @@ export function prepareAliasProject(): AliasProject {
 
     const manifest = JSON.parse(fs.readFileSync(path.join(projectSource, 'package.json'), 'utf8')) as Manifest;
     for (const name of SAME_AS_ROOT) manifest.dependencies[name] = installedVersion(name);
-    const npmrc = fs.readFileSync(path.join(projectSource, '.npmrc'), 'utf8');
-    const key = hash(JSON.stringify([manifest, npmrc, root, process.versions.modules, process.platform, process.arch])).slice(0, 12);
+    const key = hash(JSON.stringify([manifest, root, process.versions.modules, process.platform, process.arch])).slice(0, 12);
     manifest.dependencies['better-sqlite3'] = `file:${tarballName}`;
 
     const dir = path.join(os.tmpdir(), `heliosdb-alias-${key}`);
@@ -131,7 +134,7 @@ export function prepareAliasProject(): AliasProject {
       fs.rmSync(stampFile, { force: true });
       fs.copyFileSync(tarball.file, path.join(dir, tarballName));
       fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-      fs.writeFileSync(path.join(dir, '.npmrc'), npmrc);
+      fs.rmSync(path.join(dir, '.npmrc'), { force: true });
       // --prefer-offline: packages already in npm's cache are not revalidated with the registry.
       npm(['install', '--no-audit', '--no-fund', '--prefer-offline'], dir, 600_000);
       for (const f of fs.readdirSync(dir)) {

@@ -157,6 +157,24 @@ describe('TEMP database', () => {
   });
 });
 
+describe('stored schema text', () => {
+  it('keeps what follows an index or view up to the semicolon as SQLite does', () => {
+    const r = both([
+      'CREATE TABLE t0 (x)',
+      'CREATE INDEX i1 ON t0 (x) ',
+      'CREATE INDEX i2 ON t0 (x)  ;  ',
+      'CREATE UNIQUE INDEX i3 ON t0 (x) WHERE x > 1 /* c */ ',
+      'CREATE INDEX i4 ON t0 (x) -- comment',
+      'CREATE VIEW v1 AS SELECT 1 -- c\n',
+      'CREATE VIEW v2 AS SELECT 2 \n\t ',
+      'CREATE TABLE t1 (x) /* c */ ',
+      'CREATE TRIGGER tr AFTER INSERT ON t0 BEGIN SELECT 1; END -- c',
+      ['q', 'SELECT name, sql FROM sqlite_master ORDER BY name'],
+    ]);
+    expect(r.ours).toEqual(r.sqlite);
+  });
+});
+
 describe('INSTEAD OF triggers', () => {
   it('route writes on a view, and a view without them stays read-only', () => {
     const r = both([

@@ -127,3 +127,27 @@ describe('PRAGMA table_info of a view', () => {
     }
   });
 });
+
+describe('declared types and collations of result columns', () => {
+  it('show standard type names upper-cased and others as written, also through views and scalar subqueries', () => {
+    const setup = "CREATE TABLE dt (a integer, b numeric, c Text, d blob, e real, f int, g any, h varchar(9), i bool, j Integer, k TEXT COLLATE NOCASE); INSERT INTO dt VALUES (1, 2, 'x', x'00', 1.5, 3, 4, 'v', 1, 5, 'A'); CREATE VIEW dv AS SELECT * FROM dt";
+    const run = (db: Db & { prepare(sql: string): Stmt & { columns(): object[] } }): unknown[] => {
+      db.exec(setup);
+      const cols = (sql: string) => (db.prepare(sql) as unknown as { columns(): object[] }).columns();
+      const out = [
+        db.prepare('PRAGMA table_info(dt)').raw(true).all(),
+        db.prepare('PRAGMA table_info(dv)').raw(true).all(),
+        cols('SELECT * FROM dt'),
+        cols('SELECT * FROM dv'),
+        cols('SELECT (SELECT a FROM dt), (SELECT k FROM dt), (SELECT a + 1 FROM dt), (SELECT x.h FROM dt AS x WHERE x.a = dt.a) FROM dt'),
+        // a scalar subquery carries no collating sequence
+        db.prepare("SELECT (SELECT k FROM dt) = 'a', 'a' = (SELECT k FROM dt), (SELECT k FROM dt) IN ('a') UNION SELECT k, 1, 1 FROM dt").raw(true).all(),
+      ];
+      db.close();
+      return out;
+    };
+    const ours = run(new Database(':memory:') as unknown as Db & { prepare(sql: string): Stmt & { columns(): object[] } });
+    const sqlite = run(new BS3(':memory:') as unknown as Db & { prepare(sql: string): Stmt & { columns(): object[] } });
+    expect(ours).toEqual(sqlite);
+  });
+});

@@ -3,10 +3,12 @@
  * connections hold write transactions at once, each in a private write set over its snapshot;
  * COMMIT validates against the commits after the snapshot (first committer wins on the same row
  * and the same unique key) and the loser gets SQLITE_BUSY_SNAPSHOT, its transaction rolled back.
- * With the pragma off (the default) the single-writer regime of isolation.test.ts is unchanged.
+ * On by default; with the pragma off the single-writer regime of isolation.test.ts is unchanged.
+ * BEGIN IMMEDIATE/EXCLUSIVE take the exclusive slot (checked against better-sqlite3).
  */
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import BetterSqlite3 from 'better-sqlite3';
 import { Database } from '../../engine/api/index.js';
 import { rng, tempDir } from './helpers.js';
 
@@ -50,9 +52,11 @@ function rows(d: Db, sql = 'SELECT * FROM t ORDER BY id'): unknown[] {
 const T = 'CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER, u TEXT UNIQUE); INSERT INTO t VALUES (1, 10, NULL), (2, 20, NULL), (3, 30, NULL);';
 
 describe('PRAGMA helios_concurrent_writes', () => {
-  it('defaults to off: a second writer gets SQLITE_BUSY', () => {
+  it('defaults to on; turned off, a second writer gets SQLITE_BUSY', () => {
     const [a, b] = conns(2, T, { on: false });
-    expect(a.pragma('helios_concurrent_writes', { simple: true })).toBe(0);
+    expect(a.pragma('helios_concurrent_writes', { simple: true })).toBe(1);
+    a.pragma('helios_concurrent_writes = OFF');
+    expect(b.pragma('helios_concurrent_writes', { simple: true })).toBe(0);
     a.exec('BEGIN; UPDATE t SET v = 11 WHERE id = 1');
     b.exec('BEGIN');
     expect(code(() => b.exec('UPDATE t SET v = 21 WHERE id = 2'))).toBe('SQLITE_BUSY');
@@ -62,11 +66,78 @@ describe('PRAGMA helios_concurrent_writes', () => {
 
   it('cannot change while a transaction is open', () => {
     const [a] = conns(2, T, { on: false });
+    a.pragma('helios_concurrent_writes = OFF');
     a.exec('BEGIN; UPDATE t SET v = 1 WHERE id = 1');
     expect(code(() => a.pragma('helios_concurrent_writes = ON'))).toBe('SQLITE_BUSY');
     a.exec('COMMIT');
     a.pragma('helios_concurrent_writes = ON');
     expect(a.pragma('helios_concurrent_writes', { simple: true })).toBe(1);
+  });
+});
+
+describe('BEGIN IMMEDIATE / EXCLUSIVE: the exclusive slot', () => {
+  /** What better-sqlite3 (SQLite, WAL, no busy wait) does for the same two-connection sequence. */
+  function sqliteCode(second: string): string | null {
+    const file = path.join(tempDir(), 'oracle.db');
+    const a = new BetterSqlite3(file, { timeout: 0 });
+    a.pragma('journal_mode = WAL');
+    a.exec(T);
+    const b = new BetterSqlite3(file, { timeout: 0 });
+    a.exec('BEGIN IMMEDIATE; UPDATE t SET v = 11 WHERE id = 1');
+    const got = code(() => b.exec(second));
+    a.exec('COMMIT');
+    a.close();
+    b.close();
+    return got;
+  }
+
+  it('a second IMMEDIATE/EXCLUSIVE and autocommit writes get SQLITE_BUSY, as in SQLite', () => {
+    const [a, b] = conns(2, T);
+    a.exec('BEGIN IMMEDIATE; UPDATE t SET v = 11 WHERE id = 1');
+    for (const sql of ['BEGIN IMMEDIATE', 'BEGIN EXCLUSIVE', 'UPDATE t SET v = 0 WHERE id = 3', 'INSERT INTO t(v) VALUES (1)']) {
+      expect(sqliteCode(sql), sql).toBe('SQLITE_BUSY');
+      expect(code(() => b.exec(sql)), sql).toBe('SQLITE_BUSY');
+      expect(b.inTransaction).toBe(false);
+    }
+    // readers are not affected
+    expect(b.prepare('SELECT v FROM t WHERE id = 1').pluck().get()).toBe(10);
+    a.exec('COMMIT');
+    b.exec('BEGIN EXCLUSIVE; UPDATE t SET v = 0 WHERE id = 3; COMMIT');
+    expect(rows(a)).toEqual([
+      { id: 1, v: 11, u: null },
+      { id: 2, v: 20, u: null },
+      { id: 3, v: 0, u: null },
+    ]);
+  });
+
+  it('deferred transactions write beside it; their COMMIT waits (SQLITE_BUSY, still open) until it ends', () => {
+    const [a, b, c] = conns(3, T);
+    c.exec('BEGIN; UPDATE t SET v = 1 WHERE id = 1'); // began before the IMMEDIATE one, same row
+    a.exec('BEGIN IMMEDIATE; UPDATE t SET v = 11 WHERE id = 1');
+    b.exec('BEGIN; UPDATE t SET v = 22 WHERE id = 2');
+    expect(code(() => b.exec('COMMIT'))).toBe('SQLITE_BUSY');
+    expect(b.inTransaction).toBe(true);
+    expect(code(() => c.exec('COMMIT'))).toBe('SQLITE_BUSY');
+    a.exec('COMMIT'); // the IMMEDIATE transaction never loses
+    b.exec('COMMIT');
+    expect(code(() => c.exec('COMMIT'))).toBe('SQLITE_BUSY_SNAPSHOT');
+    expect(a.prepare('SELECT v FROM t ORDER BY id').pluck().all()).toEqual([11, 22, 30]);
+  });
+
+  it('the slot is given up by COMMIT, ROLLBACK, a failed BEGIN and close()', () => {
+    const [a, b] = conns(2, T);
+    a.exec('BEGIN IMMEDIATE; ROLLBACK');
+    b.exec('BEGIN IMMEDIATE; COMMIT');
+    a.exec('BEGIN EXCLUSIVE');
+    a.close();
+    b.exec('BEGIN IMMEDIATE; UPDATE t SET v = 5 WHERE id = 1; COMMIT');
+    const c = new Database(b.name);
+    open.push(c);
+    const tx = (d: Db, v: number) => d.transaction(() => d.prepare('UPDATE t SET v = ? WHERE id = 2').run(v));
+    tx(b, 1).immediate();
+    tx(c, 2).exclusive();
+    tx(b, 3).immediate();
+    expect(c.prepare('SELECT v FROM t WHERE id = 2').pluck().get()).toBe(3);
   });
 });
 
@@ -362,6 +433,16 @@ describe('concurrent write transactions', () => {
     b.exec('UPDATE t SET v = 0 WHERE id = 1');
     expect(b.prepare('SELECT v, z FROM t WHERE id = 1').get()).toEqual({ v: 0, z: null });
   });
+
+  it('an index created by another connection after the snapshot makes a writer of that table retry', () => {
+    const [a, b] = conns(2, T);
+    a.exec('BEGIN; UPDATE t SET v = 99 WHERE id = 1');
+    b.exec('CREATE INDEX tv2 ON t(v)');
+    expect(code(() => a.exec('COMMIT'))).toBe('SQLITE_BUSY_SNAPSHOT');
+    a.exec('BEGIN; UPDATE t SET v = 99 WHERE id = 1; COMMIT');
+    expect(a.prepare('SELECT id FROM t WHERE v = 99').pluck().all()).toEqual([1]);
+    expect(a.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
 });
 
 // ---- randomized history checker ------------------------------------------------------------------
@@ -423,6 +504,8 @@ function runHistory(seed: number, nConn: number, nTxn: number, retention = 0): v
     left: number;
     /** ops.length when SAVEPOINT sp was taken, or -1. */
     sp: number;
+    /** Began with BEGIN IMMEDIATE (holds the exclusive slot; its COMMIT never conflicts). */
+    imm: boolean;
   }
   const live: (Live | null)[] = dbs.map(() => null);
   let started = 0;
@@ -438,23 +521,43 @@ function runHistory(seed: number, nConn: number, nTxn: number, retention = 0): v
       if (started >= nTxn) continue;
       if (r() < 0.15) {
         // an autocommit statement (the exclusive writer) between the concurrent transactions
+        // (SQLITE_BUSY while another connection holds BEGIN IMMEDIATE's exclusive slot)
         const known = [...model.t.keys()];
+        const busy = (f: () => void): void => {
+          try {
+            f();
+          } catch (e) {
+            expect((e as { code?: string }).code, `seed ${seed}`).toBe('SQLITE_BUSY');
+            expect(live.some((x) => x !== null && x.imm)).toBe(true);
+          }
+        };
         if (known.length > 0 && r() < 0.7) {
           const id = known[pick(known.length)];
           const v = pick(100);
-          d.prepare('UPDATE t SET v = ? WHERE id = ?').run(v, id);
-          replay(model, [{ k: 'update', id, v }]);
+          busy(() => {
+            d.prepare('UPDATE t SET v = ? WHERE id = ?').run(v, id);
+            replay(model, [{ k: 'update', id, v }]);
+          });
         } else {
           const v = pick(100);
-          const id = d.prepare('INSERT INTO t(v) VALUES (?)').run(v).lastInsertRowid;
-          replay(model, [{ k: 'insert', v, u: null, id }]);
+          busy(() => {
+            const id = d.prepare('INSERT INTO t(v) VALUES (?)').run(v).lastInsertRowid;
+            replay(model, [{ k: 'insert', v, u: null, id }]);
+          });
         }
         continue;
       }
+      const imm = r() < 0.1;
+      if (imm) {
+        // the exclusive slot: refused while another connection holds it
+        const holder = live.some((x) => x !== null && x.imm);
+        const got = code(() => d.exec('BEGIN IMMEDIATE'));
+        expect(got, `seed ${seed}: BEGIN IMMEDIATE`).toBe(holder ? 'SQLITE_BUSY' : null);
+        if (holder) continue;
+      } else d.exec('BEGIN');
       started++;
-      d.exec('BEGIN');
       // the snapshot is taken at the first read: do one now, so it is the model's current state
-      l = live[i] = { ops: [readAll(d)], snap: cloneState(model), left: 1 + pick(7), sp: -1 };
+      l = live[i] = { ops: [readAll(d)], snap: cloneState(model), left: 1 + pick(7), sp: -1, imm };
       continue;
     }
     if (l.left-- > 0) {
@@ -518,14 +621,25 @@ function runHistory(seed: number, nConn: number, nTxn: number, retention = 0): v
       d.exec('ROLLBACK');
       continue;
     }
+    const slotHeld = live.some((x) => x !== null && x.imm);
     try {
       d.exec('COMMIT');
     } catch (e) {
-      expect((e as { code?: string }).code, `seed ${seed}`).toBe('SQLITE_BUSY_SNAPSHOT');
+      const c = (e as { code?: string }).code;
+      if (slotHeld) {
+        // another connection's BEGIN IMMEDIATE: COMMIT waits (the transaction stays open); retry later
+        expect(c, `seed ${seed}`).toBe('SQLITE_BUSY');
+        expect(d.inTransaction).toBe(true);
+        live[i] = l;
+        continue;
+      }
+      expect(l.imm, `seed ${seed}: an IMMEDIATE transaction never loses`).toBe(false);
+      expect(c, `seed ${seed}`).toBe('SQLITE_BUSY_SNAPSHOT');
       expect(d.inTransaction).toBe(false);
       conflicts++;
       continue;
     }
+    expect(slotHeld, `seed ${seed}: COMMIT succeeded while another connection held the slot`).toBe(false);
     committed++;
     // reads: equal to a serial replay at the snapshot, plus the transaction's own earlier writes
     const view = cloneState(l.snap);

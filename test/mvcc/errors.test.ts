@@ -211,3 +211,25 @@ describe('garbage collection', () => {
     real.close();
   });
 });
+
+describe('AS OF in stored definitions', () => {
+  it('CREATE VIEW / CREATE TRIGGER with AS OF are refused; db.asOf() reads a plain view at a point', () => {
+    const db = fresh();
+    db.exec('INSERT INTO t VALUES (1, 10)');
+    const n = txn(db);
+    db.exec('UPDATE t SET v = 11 WHERE id = 1');
+    sqlError(() => db.exec(`CREATE VIEW v AS SELECT * FROM t AS OF TRANSACTION ${n}`), /cannot create view v: AS OF is not allowed/);
+    sqlError(() => db.exec(`CREATE VIEW v2 AS SELECT (SELECT v FROM t FOR SYSTEM_TIME AS OF '2020-01-01' WHERE id = 1) AS x`), /AS OF is not allowed/);
+    sqlError(
+      () => db.exec(`CREATE TRIGGER tr AFTER INSERT ON t BEGIN INSERT INTO t SELECT id + 100, v FROM t AS OF TRANSACTION ${n}; END`),
+      /cannot create trigger tr: AS OF is not allowed/,
+    );
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE type IN ('view', 'trigger')").pluck().get()).toBe(0);
+    db.exec('CREATE VIEW v AS SELECT v FROM t WHERE id = 1');
+    const old = db.asOf(n);
+    expect(old.prepare('SELECT v FROM v').pluck().get()).toBe(10);
+    old.close();
+    expect(db.prepare('SELECT v FROM v').pluck().get()).toBe(11);
+    db.close();
+  });
+});

@@ -6,6 +6,9 @@
  * stale cannot start writing (SQLITE_BUSY_SNAPSHOT), exactly as SQLite in WAL mode. Under this
  * regime every Hermitage anomaly is prevented, write skew included (it becomes possible, as
  * snapshot isolation allows, once concurrent write transactions land: docs/internals/mvcc.md).
+ * This is the regime of `PRAGMA helios_concurrent_writes = OFF` (the default is ON since session
+ * 3: concurrent-writers.test.ts and hermitage-concurrent.test.ts cover it), so every database
+ * here turns it off.
  */
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -24,6 +27,7 @@ function conns(n: number, setup: string, retention = 0): Db[] {
     open.push(d);
     out.push(d);
   }
+  out[0].pragma('helios_concurrent_writes = OFF');
   if (retention > 0) out[0].pragma(`helios_retention = ${retention}`);
   out[0].exec(setup);
   return out;

@@ -64,6 +64,7 @@ describe('ORM examples', () => {
       expect(nearest(DOCS, [0, 0, 1], 1)[0]).toMatch(/^Bonds rallied /);
       expect(nearest(NOW, [0, 0, 1], 1)[0]).toMatch(/^Stocks fell /);
       expect(out).toContain('nearest to [0,0,1] back then: Bonds rallied');
+      if (orm === 'typeorm') expect(out).toContain('deleted since: Bonds rallied');
     });
   }
 });

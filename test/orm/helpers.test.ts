@@ -12,7 +12,8 @@ import knexFactory from 'knex';
 import { type Generated, Kysely, SqliteDialect, sql as ksql } from 'kysely';
 import { DataSource, EntitySchema } from 'typeorm';
 import { describe, expect, it } from 'vitest';
-import { asOfParts, checkBranch } from '../../adapters/common/as-of.js';
+import { asOfParts } from '../../adapters/common/as-of.js';
+import { checkBranch } from '../../adapters/common/binding.js';
 import { fromVectorBlob, toVectorBlob } from '../../adapters/common/vector.js';
 import * as D from '../../adapters/drizzle.js';
 import * as Kn from '../../adapters/knex.js';
@@ -77,9 +78,9 @@ describe('vector encoding', () => {
     expect(asOfParts({ timestamp: new Date(Date.UTC(2024, 0, 2)) })).toEqual({ keyword: 'TIMESTAMP', value: '2024-01-02T00:00:00.000Z' });
     expect(asOfParts({ timestamp: '2024-01-02 03:04:05' })).toEqual({ keyword: 'TIMESTAMP', value: '2024-01-02 03:04:05' });
     expect(() => asOfParts({ transaction: -1 })).toThrow(RangeError);
-    expect(() => checkBranch({ branch: 'dev' })).toThrow('Branch "dev" cannot be bound');
+    expect(() => checkBranch({ branch: 'dev' })).toThrow('cannot bind to branch "dev": branches are not available yet');
     expect(() => checkBranch({ branch: 'main' })).not.toThrow();
-    expect(() => new K.HeliosDialect({ branch: 'dev' })).toThrow(TypeError);
+    expect(() => new K.HeliosDialect({ branch: 'dev' })).toThrow(helios.SqliteError);
   });
 });
 
@@ -266,5 +267,50 @@ describe('TypeORM helpers', () => {
     expect(results[1]).toStrictEqual(results[0]);
     expect(() => T.vectorColumn({ dimensions: 1.5 })).toThrow(RangeError);
     expect(T.heliosDataSourceOptions({ database: 'x.db' })).toMatchObject({ type: 'better-sqlite3', database: 'x.db' });
+  });
+
+  it('nearestNeighbors matches brute force on both engines, now and (asOf) in the past', async () => {
+    const results = [];
+    for (const engine of engines) {
+      const common = {
+        database: ':memory:',
+        entities: [ItemEntity],
+        synchronize: true,
+        // The oracle gets a JS vector_distance; heliosdb-lite uses its built-in one (and keeps history).
+        prepareDatabase: (db: Parameters<typeof withDistance>[0] & { pragma(s: string): unknown }) =>
+          void (engine === oracle ? withDistance(db) : db.pragma('helios_retention = 3600')),
+      };
+      const ds = await (engine === oracle
+        ? T.registerVectorType(new DataSource({ type: 'better-sqlite3', ...common }))
+        : T.createHeliosDataSource(common)
+      ).initialize();
+      const repo = ds.getRepository(ItemEntity);
+      await repo.save(ITEMS.map(([id, , v]) => ({ id, embedding: new Float32Array(v) })));
+      const byMetric: Record<string, unknown> = {};
+      const q = new Float32Array(Q);
+      for (const metric of ['cosine', 'l2', 'dot'] as const) {
+        const near = await T.nearestNeighbors(repo, 'embedding', Q, { k: 3, metric });
+        expect(near.map((n) => n.entity.id)).toEqual(nearest(metric).slice(0, 3));
+        for (const n of near) expect(n.distance).toBeCloseTo(distance(n.entity.embedding, q, metric), 5);
+        byMetric[metric] = near.map((n) => n.entity);
+      }
+      const filtered = await T.nearestNeighbors(repo, 'embedding', Q, { k: 2, metric: 'l2', where: (qb) => qb.where('nn.id > :min', { min: 1 }) });
+      expect(filtered.map((n) => n.entity.id)).toEqual(nearest('l2').filter((id) => id > 1).slice(0, 2));
+      expect(await T.nearestNeighbors(repo, 'embedding', Q, { k: 0 })).toEqual([]);
+      await expect(T.nearestNeighbors(repo, 'nope' as 'embedding', Q, { k: 1 })).rejects.toThrow('item has no column "nope"');
+      if (engine === helios) {
+        // Move item 1 far away and add a close one; the past still answers with the old vectors.
+        const [point] = (await ds.query('SELECT helios_txn() AS txn')) as Array<{ txn: number }>;
+        await repo.save([{ id: 1, embedding: new Float32Array([-1, 0, 0]) }, { id: 9, embedding: q }]);
+        const now = await T.nearestNeighbors(repo, 'embedding', Q, { k: 2, metric: 'l2' });
+        expect(now.map((n) => n.entity.id)).toEqual([9, 3]);
+        const then = await T.nearestNeighbors(repo, 'embedding', Q, { k: 3, metric: 'l2', asOf: { transaction: point?.txn ?? -1 } });
+        expect(then.map((n) => n.entity.id)).toEqual(nearest('l2').slice(0, 3));
+        expect(plain(then.map((n) => n.entity))).toStrictEqual(plain(byMetric['l2']));
+      }
+      results.push(plain(byMetric));
+      await ds.destroy();
+    }
+    expect(results[1]).toStrictEqual(results[0]);
   });
 });

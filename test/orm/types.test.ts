@@ -77,6 +77,48 @@ describe('Drizzle helper types', () => {
   });
 });
 
+interface Doc {
+  id: number;
+  title: string;
+  embedding: Float32Array;
+  maybe: number[] | null;
+}
+
+describe('binding and TypeORM helper types', () => {
+  it('bound() keeps each ORM type; a binding is { asOf } or { branch }, not both', () => {
+    const kdb = new Kysely<DB>({ dialect: new K.HeliosDialect() });
+    const kBound = () => K.bound(kdb, { asOf: { transaction: 1 } });
+    expectTypeOf(kBound).returns.toEqualTypeOf<Promise<Kysely<DB>>>();
+    const ddb = D.drizzle(':memory:', { schema: { items } });
+    const dBound = () => D.bound(ddb, { branch: 'dev' });
+    expectTypeOf(dBound).returns.toEqualTypeOf<D.HeliosDrizzleDatabase<{ items: typeof items }>>();
+    expectTypeOf(Kn.bound).returns.toEqualTypeOf<Promise<import('knex').Knex>>();
+    expectTypeOf(T.bound).returns.toEqualTypeOf<Promise<import('typeorm').DataSource>>();
+    // @ts-expect-error asOf and branch together
+    void (() => K.bound(kdb, { asOf: { transaction: 1 }, branch: 'dev' }));
+    // @ts-expect-error a point is an object
+    void (() => D.bound(ddb, { asOf: 5 }));
+    // @ts-expect-error an empty binding
+    void (() => Kn.bound(null as never, {}));
+    ddb.$client.close();
+  });
+
+  it('nearestNeighbors takes vector properties only and returns entities with distances', () => {
+    type Repo = import('typeorm').Repository<Doc>;
+    const near = (repo: Repo) => T.nearestNeighbors(repo, 'embedding', [1, 2, 3], { k: 3, metric: 'l2' });
+    expectTypeOf(near).returns.toEqualTypeOf<Promise<Array<T.Neighbor<Doc>>>>();
+    expectTypeOf<T.VectorProperty<Doc>>().toEqualTypeOf<'embedding' | 'maybe'>();
+    // @ts-expect-error a text property is not a vector
+    void ((repo: Repo) => T.nearestNeighbors(repo, 'title', [1, 2, 3], { k: 3 }));
+    // @ts-expect-error k is required
+    void ((repo: Repo) => T.nearestNeighbors(repo, 'embedding', [1, 2, 3], {}));
+    // @ts-expect-error unknown metric
+    void ((repo: Repo) => T.nearestNeighbors(repo, 'embedding', [1, 2, 3], { k: 1, metric: 'hamming' }));
+    expectTypeOf(T.asOfQueryBuilder<Doc>).returns.toEqualTypeOf<import('typeorm').SelectQueryBuilder<Doc>>();
+    expectTypeOf(T.withAsOf<number>).returns.toEqualTypeOf<Promise<number>>();
+  });
+});
+
 describe('Knex and TypeORM helper types', () => {
   it('are typed', () => {
     expectTypeOf(Kn.HeliosKnexClient.prototype._driver).returns.toHaveProperty('SqliteError');

@@ -70,3 +70,20 @@ describe('vector functions against a JS oracle', () => {
     expect(err('SELECT vector_dims(42)').message).toMatch(/BLOB or TEXT/);
   });
 });
+
+describe('vector_distance on stored BLOBs with NaN or Infinity components', () => {
+  it('is an error naming the component for every metric; a zero vector under cosine is NULL', () => {
+    const d = new Database(':memory:');
+    const blob = (xs: number[]): Uint8Array => new Uint8Array(Float32Array.from(xs).buffer);
+    const [nan, inf, ok, zero] = [blob([1, NaN]), blob([Infinity, 0]), blob([1, 0]), blob([0, 0])];
+    const dist = d.prepare('SELECT vector_distance(?, ?, ?)').pluck();
+    for (const m of ['cosine', 'l2', 'dot']) {
+      expect(() => dist.get(nan, ok, m)).toThrow(/component 2 is NaN/);
+      expect(() => dist.get(ok, inf, m)).toThrow(/component 1 is Infinity/);
+      expect(() => dist.get(inf, zero, m)).toThrow(/component 1 is Infinity/);
+    }
+    expect(dist.get(zero, ok, 'cosine')).toBeNull();
+    expect(dist.get(zero, ok, 'l2')).toBe(1);
+    d.close();
+  });
+});

@@ -149,7 +149,7 @@ describe('index persistence', () => {
     expect(fs.existsSync(path.join(`${file}-hvec`, 't_l2.graph'))).toBe(false);
   });
 
-  it('reports progress for long builds', () => {
+  it('reports progress for long builds and large committed batches', () => {
     const file = tempDbPath();
     const db = open(file);
     db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, v VECTOR(4))');
@@ -165,6 +165,19 @@ describe('index persistence', () => {
       off();
     }
     expect(seen).toEqual([10_000, 10_000]);
+    // a committed batch of 10 000 rows or more reports its application to the built index
+    const commits: number[] = [];
+    const off2 = onVectorIndexProgress((p) => {
+      if (p.index === 'hnsw_autoindex_t_v' && p.phase === 'commit') commits.push(p.done);
+    });
+    try {
+      const up = db.prepare('UPDATE t SET v = ? WHERE id = ?');
+      const fresh = randomVectors(10_000, 4, 34);
+      db.transaction(() => fresh.forEach((v, i) => up.run(v, i + 1)))();
+    } finally {
+      off2();
+    }
+    expect(commits).toEqual([10_000, 10_000]);
     db.close();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { vectorSearchStats } from '../../engine/vector/index.js';
+import { vectorIndexCounters, vectorSearchStats } from '../../engine/vector/index.js';
 import { bruteForce, Database, fill, randomVectors, tempDbPath, type Db } from './helpers.js';
 
 const DIMS = 8;
@@ -73,6 +73,30 @@ describe('vector search inside transactions', () => {
       expect(got).not.toContain(moved);
       expect(got).toEqual(oracle(db));
     }
+  });
+
+  it('COMMIT brings the committed rows to the index (no search needed); ROLLBACK brings none', () => {
+    a.exec('BEGIN');
+    a.prepare('INSERT INTO t(id, v) VALUES (1001, ?), (1002, ?)').run(near(1), near(2));
+    a.prepare('UPDATE t SET v = ? WHERE id = 3').run(near(3));
+    a.prepare('DELETE FROM t WHERE id = 4').run();
+    const before = vectorIndexCounters.applied;
+    a.exec('COMMIT');
+    expect(vectorIndexCounters.applied - before).toBe(4);
+    // autocommit statements too, and through the other connection
+    b.prepare('INSERT INTO t(id, v) VALUES (1003, ?)').run(near(4));
+    expect(vectorIndexCounters.applied - before).toBe(5);
+    const applied = vectorIndexCounters.applied;
+    const got = knn(b);
+    expect(vectorIndexCounters.applied).toBe(applied); // the search found nothing left to apply
+    expect(got.slice(0, 3).sort()).toEqual([1001, 1002, 1003]);
+    expect(got).toEqual(oracle(b));
+    a.exec('BEGIN');
+    a.prepare('INSERT INTO t(id, v) VALUES (1004, ?)').run(near(5));
+    a.exec('ROLLBACK');
+    b.prepare('INSERT INTO t(id, v) VALUES (1005, ?)').run(near(6));
+    expect(knn(a)).toEqual(oracle(a));
+    expect(knn(a, 600)).not.toContain(1004);
   });
 
   it('an update seen only by its transaction: the old vector stays for the others', () => {

@@ -20,6 +20,7 @@ import type { Scope, ScopeSource } from './scope.js';
 import { sameExpr, sourceOfColumn } from './terms.js';
 import type { EqpNode } from './explain-plan.js';
 import { columnTerms, converter, type ColumnTerm } from './access-terms.js';
+import { scanNeededColumns } from './scan-columns.js';
 import { neededColumns, neededKnown, onUncoveredRead } from './column-usage.js';
 import { defaultRowEst, estLog, indexRowWidth, logEstAdd, sortingCost, tableRowWidth, TABLE_ROWS, type LogEst } from './where-cost.js';
 import { asOfIndexes } from '../time-travel/as-of.js'; // heliosdb time travel (cxIndexes)
@@ -363,7 +364,7 @@ function collectCandidates(
         const ord = orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, true);
         const nOut = rangeRows(TABLE_ROWS, !!lo, !!hi);
         candidates.push({
-          build: () => new TableScanOp(rt, slot, table.root, bound(lo), bound(hi), ord.reverse),
+          build: () => scanNeededColumns(new TableScanOp(rt, slot, table.root, bound(lo), bound(hi), ord.reverse), src, table),
           used: [lo, hi].filter((x): x is ColumnTerm => !!x),
           cost: 200,
           rRun: logEstAdd(rLogSize, nOut + 16),
@@ -382,7 +383,7 @@ function collectCandidates(
     // the table itself, in rowid order
     const ord = orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, true);
     candidates.push({
-      build: () => new TableScanOp(rt, slot, table.root, null, null, ord.reverse),
+      build: () => scanNeededColumns(new TableScanOp(rt, slot, table.root, null, null, ord.reverse), src, table),
       used: [],
       cost: 1000,
       rRun: TABLE_ROWS + 16,
@@ -410,7 +411,7 @@ function collectCandidates(
     for (; k < nKeyCol; k++) {
       const ic = idx.columns[k];
       if (ic.column === -2) break;
-      const t = cts.find((x) => x.column === ic.column && (x.op === '=' || x.op === 'IN') && x.collation === ic.collation);
+      const t = cts.find((x) => x.column === ic.column && (x.op === '=' || x.op === 'IN') && (x.collation === ic.collation || x.isNull === 'ISNULL'));
       if (!t) break;
       prefixTerms.push(t);
       used.push(t);
@@ -462,6 +463,8 @@ function collectCandidates(
       let nIn = 0;
       prefixTerms.forEach((t, i) => {
         nOut += defaultRowEst(idx, i + 1, nKeyCol) - defaultRowEst(idx, i, nKeyCol);
+        // TUNING (whereLoopAddBtreeIndex): `col IS NULL` matches twice as many rows as `col = ?`
+        if (t.isNull === 'ISNULL') nOut += 10;
         nIn += t.nIn;
       });
       if (lower || upper) nOut = Math.max(Math.min(nOut, rangeRows(nOut, !!lower, !!upper)), Math.min(nOut, 10));
@@ -470,7 +473,7 @@ function collectCandidates(
       rRun += nIn;
       nOut += nIn;
     }
-    const uniqueEq = k === nKeyCol && idx.unique && prefixTerms.every((t) => t.op === '=');
+    const uniqueEq = k === nKeyCol && idx.unique && prefixTerms.every((t) => t.op === '=' && !t.isNull);
     const oldCost = uniqueEq ? 2 : used.length > 0 ? 20 / (prefixTerms.length + 1) + (lower || upper ? 10 : 0) + (prefixTerms.some((t) => t.op === 'IN') ? 5 : 0) : covering && !ord.n ? 1000 : 900;
     const isSearch = used.length > 0;
     const eqDesc = prefixTerms.map((t) => `${indexColumnName(table, t.column)}=?`);
@@ -484,6 +487,7 @@ function collectCandidates(
       : `${isSearch ? 'SEARCH' : 'SCAN'} ${name} USING ${covering ? 'COVERING ' : ''}INDEX ${idx.name}${range}`;
     const probes = prefixTerms.map(evsOf);
     const rangeSpec: IndexRange = {
+      nullMatches: prefixTerms.some((t) => t.isNull) ? prefixTerms.map((t) => t.isNull !== undefined) : undefined,
       prefixes: () => {
         let acc: SqlValue[][] = [[]];
         for (const p of probes) {
@@ -555,7 +559,7 @@ function collectCandidates(
       build: () =>
         table.withoutRowid
           ? new IndexScanOp(rt, slot, table.root, table.root, ki, { prefixes: () => [[]], lower: null, upper: null }, 'key-is-row')
-          : new TableScanOp(rt, slot, table.root, null, null, false),
+          : scanNeededColumns(new TableScanOp(rt, slot, table.root, null, null, false), src, table),
       used: [],
       cost: 1000,
       rRun: TABLE_ROWS + 16,

@@ -28,6 +28,11 @@ export interface ColumnTerm {
   readonly valuesFn?: () => SqlValue[];
   readonly collation: string;
   readonly aff: Affinity | null;
+  /**
+   * `col IS NULL` (WO_ISNULL) or `col IS expr` (WO_IS): an equality that NULL also matches. SQLite
+   * uses them on index columns that may hold NULL only.
+   */
+  readonly isNull?: 'ISNULL' | 'IS';
   /** EXPLAIN QUERY PLAN rows of subqueries compiled for the values (placed only if the term is used). */
   readonly eqp: EqpNode | null;
   /** LogEst of the number of IN values (46, i.e. 25, for a subquery). */
@@ -42,6 +47,14 @@ function indexAffinityOk(colAff: Affinity, aff: Affinity | null): boolean {
   if (aff === null || aff === 'BLOB') return true;
   if (aff === 'TEXT') return colAff === 'TEXT';
   return isNumericAffinity(colAff);
+}
+
+/** Whether column `ci` of `src`'s table may hold NULL (not the rowid, not NOT NULL, not a WITHOUT ROWID key: indexColumnNotNull). */
+function mayBeNull(src: ScopeSource, ci: number): boolean {
+  const t = src.table;
+  if (!t || ci < 0) return false;
+  const col = t.columns[ci];
+  return col !== undefined && !col.notNull && !(t.withoutRowid && t.primaryKey.includes(ci));
 }
 
 /**
@@ -90,17 +103,28 @@ export function columnTerms(cx: CompileCtx, src: ScopeSource, terms: readonly Ex
       ] as const) {
         const c = colOf(colSide);
         if (!c) continue;
-        if (t.op === 'IS') continue; // IS matches NULL too: not used for lookups
+        // IS matches NULL too: only on an index column that may hold NULL (not the rowid)
+        if (t.op === 'IS' && !mayBeNull(src, c.index)) continue;
         const v = tryCompile(other);
         if (!v) continue;
         const aff = comparisonAffinity(c.compiled.aff, v.aff);
         const colAff: Affinity = c.index >= 0 ? src.columns[c.index].affinity ?? 'BLOB' : 'INTEGER';
         if (!indexAffinityOk(colAff, aff)) continue;
         const coll = canonicalCollation(comparisonCollation(flip ? v : c.compiled, flip ? c.compiled : v) ?? 'BINARY');
+        if (t.op === 'IS') {
+          out.push({ termIndex: ti, column: c.index, op: '=', values: [v], collation: coll, aff, eqp: group, nIn: 0, smallInt: false, isNull: 'IS' });
+          break;
+        }
         const op = flip ? FLIP[t.op as RangeOp | '='] : (t.op as RangeOp | '=');
         out.push({ termIndex: ti, column: c.index, op, values: [v], collation: coll, aff, eqp: group, nIn: 0, smallInt: op === '=' && smallInt(other) });
         break;
       }
+    } else if (t.kind === 'IsNull' && !t.not) {
+      // `col IS NULL`: an equality with NULL, on an index column that may hold NULL
+      const c = colOf(t.expr);
+      if (!c || !mayBeNull(src, c.index)) return;
+      const nul: Compiled = { ev: () => null, aff: null, coll: null, explicitColl: false, constant: true };
+      out.push({ termIndex: ti, column: c.index, op: '=', values: [nul], collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff: null, eqp: null, nIn: 0, smallInt: false, isNull: 'ISNULL' });
     } else if (t.kind === 'InList' && !t.not && t.expr.kind !== 'RowValue') {
       const c = colOf(t.expr);
       if (!c) return;

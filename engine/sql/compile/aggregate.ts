@@ -7,6 +7,7 @@ import type { Expr, FunctionExpr, OrderingTerm } from '../ast.js';
 import { makeComparator, type SortKey } from '../exec/rows.js';
 import { AggregateOp, type AggregateSpec } from '../exec/aggregate.js';
 import { hasJsonArgs, jsonFlaggedAccumulator, withJsonFlags } from './aggregate-json-args.js';
+import { columnAggregateScan } from './aggregate-scan.js';
 import { hashableCollation, type CollationName } from '../exec/keys.js';
 import type { Op } from '../exec/runtime.js';
 import type { Accumulator } from '../functions/registry.js';
@@ -197,6 +198,7 @@ export function compileAggregation(
     sources.map((s) => s.nullRow),
     keySlots,
   );
+  op.columnScan = columnAggregateScan(cx, input, terms.length > 0, calls, specs, sources, inScope);
   void outScope;
   return { op, slots, keys: { terms: keyTerms, slots: keySlots } };
 }

@@ -23,6 +23,8 @@ export interface ResultColumnInfo {
   readonly name: string;
   readonly affinity: Affinity | null;
   readonly collation: string;
+  /** The column's expression has no collating sequence (sqlite3ExprCollSeq is NULL: a constant, an operator's result); `collation` is then BINARY. */
+  readonly collationless?: boolean;
   readonly type: string | null;
   readonly origin: { readonly table: string; readonly column: string; readonly database: string } | null;
 }

@@ -25,8 +25,12 @@ export function compileSubqueryExpr(cx: CompileCtx, e: SubqueryExpr, scope: Scop
   const plan = cx.compileSelect(limitOne(e.select), scope);
   if (plan.columns.length !== 1) throw sqliteError(`sub-select returns ${plan.columns.length} columns - expected 1`);
   const col = plan.columns[0];
+  // a scalar subquery has no collating sequence (sqlite3ExprCollSeq stops at TK_SELECT), while
+  // columnType (decltype, origin) looks through it at its result column
+  const coll = null;
+  const declared = { type: col.type, origin: col.origin };
   if (plan.correlated) {
-    return { ev: () => firstRow(plan)?.[0] ?? null, aff: col.affinity, coll: col.collation, explicitColl: false };
+    return { ev: () => firstRow(plan)?.[0] ?? null, aff: col.affinity, coll, explicitColl: false, declared };
   }
   let cached: SqlValue = null;
   let valid = false;
@@ -40,8 +44,9 @@ export function compileSubqueryExpr(cx: CompileCtx, e: SubqueryExpr, scope: Scop
       return cached;
     },
     aff: col.affinity,
-    coll: col.collation,
+    coll,
     explicitColl: false,
+    declared,
   };
 }
 

@@ -11,6 +11,8 @@ import type { TableValuedFunctionDef } from '../functions/registry.js';
 import type { CompileCtx } from './context.js';
 import type { ExecHost } from '../exec/runtime.js';
 import { tableHashOrder } from '../../catalog/table-hash-order.js';
+import { displayType } from '../../catalog/std-type.js';
+import { isInternalName } from '../../mvcc/layout.js';
 
 export interface PragmaTable {
   readonly columns: readonly string[];
@@ -27,12 +29,6 @@ export function setForeignKeyCheck(f: typeof foreignKeyCheckRows): void {
   foreignKeyCheckRows = f;
 }
 
-const upperTypes = new Set(['INT', 'INTEGER', 'REAL', 'TEXT', 'BLOB', 'ANY', 'NUMERIC']);
-
-/** PRAGMA table_info.type: built-in type words upper-cased, other names verbatim. */
-function displayType(t: string): string {
-  return upperTypes.has(t.toUpperCase()) ? t.toUpperCase() : t;
-}
 
 function tableOrView(schema: Schema, name: string): { table: TableSchema | null; viewCols: string[] | null } | null {
   const t = schema.table(name);
@@ -134,7 +130,9 @@ export function tablesInHashOrder(schema: Schema): { db: 'main' | 'temp'; name: 
   for (const db of ['main', 'temp'] as const) {
     const part = schema.part(db);
     const master = db === 'main' ? 'sqlite_master' : 'sqlite_temp_master';
-    const names = [master, ...(part ? part.rows.filter((r) => r.type === 'table' || r.type === 'view').map((r) => r.name) : [])];
+    // heliosdb's internal tables (_helios_*) are not the application's: the order is the one
+    // SQLite gives the application's own schema
+    const names = [master, ...(part ? part.rows.filter((r) => (r.type === 'table' || r.type === 'view') && !(db === 'main' && isInternalName(r.name))).map((r) => r.name) : [])];
     for (const name of tableHashOrder(names)) {
       out.push({ db, name, table: name === master ? null : part?.tables.get(name.toLowerCase()) ?? null });
     }

@@ -22,6 +22,7 @@ import { vectorPragma } from '../../vector/pragma.js'; // vector: hnsw_ef_search
 import { heliosPragma } from '../time-travel/pragma.js'; // heliosdb MVCC: helios_retention, helios_gc
 import { uniqueColumnNames } from './column-names.js';
 import { affinityOfType, type Affinity } from '../semantics/affinity.js';
+import { affinityTypeName } from '../../catalog/std-type.js';
 
 const COMPILE_OPTIONS = [
   'ATOMIC_INTRINSICS=1', 'COMPILER=gcc-12.2.0', 'DEFAULT_AUTOVACUUM', 'DEFAULT_CACHE_SIZE=-16000', 'DEFAULT_FILE_FORMAT=4',
@@ -202,20 +203,7 @@ export function compilePragma(cx: CompileCtx, conn: Connection, stmt: PragmaStmt
  */
 function viewColumnType(declared: string | null, affinity: Affinity | null): string {
   if (declared && affinity !== null && affinityOfType(declared) === affinity) return declared;
-  switch (affinity) {
-    case 'NUMERIC':
-      return 'NUM';
-    case 'BLOB':
-      return 'BLOB';
-    case 'INTEGER':
-      return 'INT';
-    case 'REAL':
-      return 'REAL';
-    case 'TEXT':
-      return 'TEXT';
-    default:
-      return '';
-  }
+  return affinityTypeName(affinity, 'BLOB');
 }
 
 function viewColumnsOf(conn: Connection, schema: Schema, name: string): { name: string; type: string }[] | null {
@@ -303,15 +291,21 @@ function hasParent(cx: CompileCtx, view: ReturnType<Connection['view']>, parent:
     const v = vals[0];
     return (typeof v === 'number' && Number.isSafeInteger(v)) || typeof v === 'bigint' ? view.openTable(parent.root).get(v) !== undefined : false;
   }
-  const cur = view.openTable(parent.root).cursor();
-  for (let ok = cur.first(); ok; ok = cur.next()) {
-    const rec = cur.record();
-    if (pcols.every((c, i) => {
+  const matches = (rec: readonly SqlValue[], rowid: () => SqlValue): boolean =>
+    pcols.every((c, i) => {
       const ri = parent.columns[c]?.recordIndex ?? -1;
-      const pv = c === parent.rowidAlias ? cur.rowid() : ri >= 0 && ri < rec.length ? rec[ri] : null;
+      const pv = c === parent.rowidAlias ? rowid() : ri >= 0 && ri < rec.length ? rec[ri] : null;
       return pv !== null && compareValues(pv, vals[i]) === 0;
-    })) return true;
+    });
+  if (parent.withoutRowid) {
+    // the table is its PRIMARY KEY index: records hold the key columns first (recordIndex)
+    const pk = [...cx.schema.indexes.values()].find((i) => i.table === parent.name && i.origin === 'pk' && i.root === parent.root);
+    if (!pk) return false;
+    const cur = view.openIndex(parent.root, keyInfoFor(cx, parent, pk)).cursor();
+    for (let ok = cur.first(); ok; ok = cur.next()) if (matches(cur.key(), () => null)) return true;
+    return false;
   }
-  void cx;
+  const cur = view.openTable(parent.root).cursor();
+  for (let ok = cur.first(); ok; ok = cur.next()) if (matches(cur.record(), () => cur.rowid())) return true;
   return false;
 }

@@ -8,6 +8,7 @@ import type { Collation, SqlValue } from '../../common/value.js';
 import type { TableSchema } from '../../catalog/types.js';
 import type { Affinity } from '../semantics/affinity.js';
 import type { Ev } from '../exec/runtime.js';
+import type { ResultColumnInfo } from './context.js';
 
 /** What an expression compiles to: its closure and the static properties SQLite's rules need. */
 export interface Compiled {
@@ -22,6 +23,8 @@ export interface Compiled {
   readonly column?: ColumnRef;
   /** Present when the expression is a constant (no columns, params or side effects). */
   readonly constant?: boolean;
+  /** A scalar subquery: its column's declared type and origin (sqlite3_column_decltype / _origin look inside it). */
+  readonly declared?: { readonly type: string | null; readonly origin: ResultColumnInfo['origin'] };
   /** For a FULL JOIN's merged USING column (no single `column`): the sources it coalesces. */
   readonly sources?: readonly ScopeSource[];
 }

@@ -87,7 +87,7 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpO
       const first = body.rows[0].map((e) => compileExpr(cx, e, scope));
       return {
         source: new ValuesSource(rows),
-        columns: first.map((c, i) => ({ name: `column${i + 1}`, affinity: c.aff, collation: c.coll ?? 'BINARY', type: null, origin: null })),
+        columns: first.map((c, i) => ({ name: `column${i + 1}`, affinity: c.aff, collation: c.coll ?? 'BINARY', collationless: c.coll === null, type: null, origin: null })),
         correlated: scope.query.correlated,
       };
     }
@@ -98,8 +98,13 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpO
       if (left.columns.length !== right.columns.length) {
         throw sqliteError(`SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
       }
-      const colls = left.columns.map((c) => hashableCollation(c.collation) ?? 'BINARY');
-      const keys: SortKey[] = left.columns.map((c, i) => ({ index: i, desc: false, nullsFirst: true, collation: cx.collation(c.collation) }));
+      // multiSelectCollSeq: a column's collation is that of the left-most arm whose expression has one
+      const columns = left.columns.map((c, i) => {
+        const r = right.columns[i];
+        return c.collationless && !r.collationless ? { ...c, collation: r.collation, collationless: false } : c;
+      });
+      const colls = columns.map((c) => hashableCollation(c.collation) ?? 'BINARY');
+      const keys: SortKey[] = columns.map((c, i) => ({ index: i, desc: false, nullsFirst: true, collation: cx.collation(c.collation) }));
       const source = new CompoundSource(body.op, left.source, right.source, colls, makeComparator(keys));
       // (17h) compoundHasDifferentAffinities: every arm's result columns must agree
       if (compoundAffinitiesDiffer.get(left.source) || compoundAffinitiesDiffer.get(right.source) || left.columns.some((c, i) => c.affinity !== right.columns[i].affinity)) {
@@ -113,7 +118,7 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpO
           rh(used);
         });
       }
-      return { source, columns: left.columns, correlated: left.correlated || right.correlated };
+      return { source, columns, correlated: left.correlated || right.correlated };
     }
   }
 }
@@ -463,8 +468,9 @@ export function projectOutputs(
         name,
         affinity: c.aff,
         collation: c.coll ?? 'BINARY',
-        type: srcCol ? srcCol.type : ref && ref.index === -1 ? 'INTEGER' : null,
-        origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : null,
+        collationless: c.coll === null,
+        type: srcCol ? srcCol.type : ref && ref.index === -1 ? 'INTEGER' : ref ? null : (c.declared?.type ?? null),
+        origin: srcCol ? srcCol.origin : ref && ref.source.table ? { table: ref.source.table.name, column: columnName(c, 'rowid'), database: 'main' } : ref ? null : (c.declared?.origin ?? null),
       });
     }
   } finally {

@@ -63,7 +63,7 @@ export function bindTableSource(cx: CompileCtx, table: TableSchema, name: string
       name: c.name,
       affinity: c.affinity,
       collation: c.collation,
-      type: c.type === '' ? null : c.type,
+      type: c.type === '' ? null : displayType(c.type),
       read,
       origin: { table: table.name, column: c.name, database },
       hidden: false,
@@ -90,6 +90,7 @@ export function bindTableSource(cx: CompileCtx, table: TableSchema, name: string
 }
 
 import { applyAffinity, type Affinity } from '../semantics/affinity.js';
+import { displayType } from '../../catalog/std-type.js';
 function applyColumnAffinity(v: SqlValue, aff: Affinity): SqlValue {
   return applyAffinity(v, aff);
 }

@@ -10,6 +10,7 @@ import type { SqlValue } from '../../common/value.js';
 import { compareValues, Real } from '../../common/value.js';
 import type { Rowid } from '../../storage/api.js';
 import type { Accumulator } from '../functions/registry.js';
+import type { ColumnAggregateScan } from './aggregate-scan.js';
 import { rowKey, valueKey, type CollationName } from './keys.js';
 import { toBool } from './truth.js';
 import type { Ev, Op, Runtime } from './runtime.js';
@@ -50,6 +51,11 @@ interface Group {
 export class AggregateOp implements Op {
   private groups: Group[] = [];
   private i = 0;
+  /**
+   * Ungrouped aggregates over a plain full scan of one table that can be read from the record
+   * bytes (aggregate-scan.ts): replaces the input loop. Set before execution.
+   */
+  columnScan: ColumnAggregateScan | null = null;
 
   constructor(
     private readonly rt: Runtime,
@@ -82,6 +88,14 @@ export class AggregateOp implements Op {
     const rt = this.rt;
     const groups: Group[] = [];
     const nG = this.groupBy.length;
+    if (this.columnScan !== null && nG === 0) {
+      const g = this.newGroup([]);
+      if (this.columnScan.run(g)) {
+        this.groups = [g];
+        this.i = 0;
+        return;
+      }
+    }
     const aggs = this.aggs;
     const lookup = new GroupLookup(nG === 1 ? this.groupColls[0] : 'BINARY');
     const keyVals = new Array<SqlValue>(nG);

@@ -73,8 +73,30 @@ export class TableScanOp implements Op {
     private readonly reverse = false,
   ) {}
 
+  /**
+   * Record positions the query reads (1) and does not (0), or null for all: the others are left
+   * NULL in the rows (TableCursor.partialRecord). Set before execution; reset to null when a
+   * read of another column is compiled (compile/scan-columns.ts).
+   */
+  setColumns(wanted: Uint8Array | null): void {
+    this.wanted = wanted;
+  }
+  private wanted: Uint8Array | null = null;
+  /** `wanted` for this execution: null when the cursor cannot decode part of a record. */
+  private partial: Uint8Array | null = null;
+
+  /** For a forward scan of the whole table (no rowid bounds): its slot and root page, else null. */
+  fullScan(): { readonly slot: number; readonly root: number } | null {
+    if (this.lower !== null || this.upper !== null || this.reverse) return null;
+    return { slot: this.slot, root: this.root };
+  }
+
   open(): void {
-    this.cur = this.rt.host.view().openTable(this.root).cursor();
+    const cur = this.rt.host.view().openTable(this.root).cursor();
+    // forward passes read leaves of a cold cache from their bytes (table-cursor.ts)
+    if (!this.reverse) cur.scanBytes?.();
+    this.partial = cur.partialRecord !== undefined ? this.wanted : null;
+    this.cur = cur;
     this.started = false;
     this.done = false;
     this.hi = null;
@@ -103,7 +125,8 @@ export class TableScanOp implements Op {
       this.done = true;
       return false;
     }
-    this.rt.rows[this.slot] = cur.record();
+    const partial = this.partial;
+    this.rt.rows[this.slot] = partial !== null ? cur.partialRecord!(partial) : cur.record();
     this.rt.rowids[this.slot] = rowid;
     return true;
   }
@@ -208,6 +231,8 @@ export interface IndexRange {
   prefixes: () => readonly (readonly SqlValue[])[];
   lower: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null;
   upper: { ev: Ev; inclusive: boolean; affinity: (v: SqlValue) => SqlValue } | null;
+  /** Prefix positions where a NULL value matches NULL keys (`IS NULL`, `IS x`); absent: none. */
+  nullMatches?: readonly boolean[];
 }
 
 export function comparePrefix(key: readonly SqlValue[], probe: readonly SqlValue[], ki: KeyInfo): number {
@@ -291,7 +316,9 @@ export class IndexScanOp implements Op {
     const cur = this.cur!;
     const prefix = this.alts[this.alt];
     this.prefix = prefix;
-    for (const v of prefix) if (v === null) return false; // = NULL never matches
+    // = NULL never matches; IS NULL / IS x does (IndexRange.nullMatches)
+    const nullMatches = this.range.nullMatches;
+    for (let i = 0; i < prefix.length; i++) if (prefix[i] === null && !nullMatches?.[i]) return false;
     const n = prefix.length;
     let lo: SqlValue | undefined;
     let hi: SqlValue | undefined;

@@ -47,6 +47,17 @@ interface RowSnap {
   vals: SqlValue[];
 }
 
+/**
+ * For `ROWS BETWEEN a FOLLOWING AND b FOLLOWING`: b - a (negative: the frame is always empty and
+ * SQLite steps nothing); with `UNBOUNDED FOLLOWING` as the end: Infinity; other frames: -1.
+ */
+function followingWidth(call: WindowCallSpec): number {
+  if (call.start.kind !== 'Following') return -1;
+  if (call.end.kind === 'UnboundedFollowing') return Infinity;
+  if (call.end.kind !== 'Following') return -1;
+  return Number(call.end.offset()) - Number(call.start.offset());
+}
+
 export class WindowOp implements Op {
   private snaps: RowSnap[] = [];
   private results: SqlValue[][] = [];
@@ -139,6 +150,32 @@ export class WindowOp implements Op {
       p0 = p1;
     }
     return idx;
+  }
+
+  /**
+   * The first row of a partition for `ROWS BETWEEN a FOLLOWING AND ...`, in the order SQLite's
+   * windowCodeStep drives its cursors: rows 0..hi are stepped as they arrive; with `b FOLLOWING`
+   * row j < a is removed right after row j+(b-a) was stepped; the rows before the frame not yet
+   * removed then are removed when the partition is flushed. Leaves rows [lo, hi] in `acc`, and
+   * returns the highest row removed.
+   */
+  private sqliteFollowingStart(call: WindowCallSpec, acc: Accumulator, rows: number[], args: SqlValue[][], pass: boolean[], lo: number, hi: number): number {
+    const a = lo;
+    const width = followingWidth(call);
+    let removed = -1;
+    for (let e = 0; e <= hi; e++) {
+      if (pass[rows[e]]) acc.step(args[rows[e]]);
+      const j = e - width;
+      if (j >= 0 && j < a) {
+        if (pass[rows[j]]) acc.inverse!(args[rows[j]]);
+        removed = j;
+      }
+    }
+    for (let j = removed + 1; j < a && j <= hi; j++) {
+      if (pass[rows[j]]) acc.inverse!(args[rows[j]]);
+      removed = j;
+    }
+    return removed;
   }
 
   private partition(
@@ -286,16 +323,24 @@ export class WindowOp implements Op {
             if (pass[rr]) acc!.step(args[rr]);
           }
           out[rows[k]] = acc!.value();
+        } else if (sliding && k === 0 && call.units === 'ROWS' && followingWidth(call) >= 0) {
+          // the frame starts after the current row: SQLite's cursors step the partition's first
+          // rows too and remove those before the frame (sum() is then REAL if one was REAL)
+          removed = this.sqliteFollowingStart(call, acc!, rows, args, pass, lo, hi);
+          added = hi;
+          out[rows[k]] = acc!.value();
         } else if (sliding) {
-          // rows (removed, added] are in the accumulator; both ends only move forward
-          for (let j = added + 1; j <= hi; j++) {
-            if (j > removed && pass[rows[j]]) acc!.step(args[rows[j]]);
-          }
-          if (hi > added) added = hi;
+          // rows (removed, added] are in the accumulator; both ends only move forward. As in
+          // SQLite's windowCodeStep, the rows leaving the frame are removed (AGGINVERSE) before
+          // the ones entering it are added (AGGSTEP): floating-point sums depend on the order.
           for (let j = removed + 1; j < lo; j++) {
             if (j <= added && pass[rows[j]]) acc!.inverse!(args[rows[j]]);
           }
           if (lo - 1 > removed) removed = lo - 1;
+          for (let j = added + 1; j <= hi; j++) {
+            if (j > removed && pass[rows[j]]) acc!.step(args[rows[j]]);
+          }
+          if (hi > added) added = hi;
           out[rows[k]] = acc!.value();
         } else {
           const a = call.create!();

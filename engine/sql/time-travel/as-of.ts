@@ -18,7 +18,7 @@ import { Real, type SqlValue } from '../../common/value.js';
 import type { IndexTree, KeyInfo, PageView, Rowid, TableTree } from '../../storage/api.js';
 import type { IndexSchema, TableSchema } from '../../catalog/types.js';
 import type { Schema } from '../../catalog/schema.js';
-import type { AsOfClause } from '../ast.js';
+import type { AsOfClause, Statement } from '../ast.js';
 import type { CompileCtx, FunctionLookup } from '../compile/context.js';
 import type { Connection } from '../connection.js';
 import type { Ev } from '../exec/runtime.js';
@@ -185,6 +185,33 @@ function noAsOf(asOf: AsOfClause | null, what: string): void {
 /** For FROM items that are not base tables (views, CTEs, sqlite_schema): AS OF is an error. */
 export function rejectAsOf(asOf: AsOfClause | null, name: string, kind: string): void {
   noAsOf(asOf, `${name} is ${kind}`);
+}
+
+/** Whether an AST (sub)tree names a table with an AS OF clause. */
+function containsAsOf(node: unknown): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (Array.isArray(node)) {
+    for (const x of node) if (containsAsOf(x)) return true;
+    return false;
+  }
+  const o = node as { kind?: unknown; asOf?: unknown };
+  if (o.kind === 'TableRef' && o.asOf !== null && o.asOf !== undefined) return true;
+  for (const k in o) if (k !== 'asOf' && containsAsOf((o as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/**
+ * CREATE VIEW / CREATE TRIGGER may not use AS OF: sqlite_schema only holds SQL that stock SQLite
+ * parses (docs/compat.md). `db.asOf(point)` reads views (and everything else) at a point instead.
+ */
+export function rejectAsOfInDefinition(stmt: Statement): void {
+  if (stmt.kind !== 'CreateView' && stmt.kind !== 'CreateTrigger') return;
+  if (!containsAsOf(stmt)) return;
+  const what = stmt.kind === 'CreateView' ? 'view' : 'trigger';
+  throw sqliteError(
+    `cannot create ${what} ${stmt.name}: AS OF is not allowed in a ${what} definition (the schema must stay readable by SQLite); ` +
+      'use AS OF in the query itself, or read the view at a point through db.asOf()',
+  );
 }
 
 /** sqlite_master / sqlite_schema as applications see it: without heliosdb's internal tables. */

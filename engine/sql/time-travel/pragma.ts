@@ -9,10 +9,17 @@
  *   PRAGMA helios_gc;                 -> runs garbage collection to completion now; returns the
  *                                        number of history rows removed (commits also collect
  *                                        incrementally, a few rows at a time).
- *   PRAGMA helios_concurrent_writes;     -> 1 when concurrent write transactions are on (default 0)
+ *   PRAGMA helios_concurrent_writes;     -> 1 when concurrent write transactions are on (the default)
  *   PRAGMA helios_concurrent_writes = B; -> turns them on/off for every connection of the database
  *                                        (not persisted). Not allowed while any write transaction
  *                                        is open. docs/internals/mvcc.md, step B.
+ *   PRAGMA helios_conflict;           -> 'first_committer_wins' (the default) or 'last_writer_wins'
+ *   PRAGMA helios_conflict = P;       -> the policy of every connection of the database (not
+ *                                        persisted), applied at each later COMMIT of a concurrent
+ *                                        write transaction: last_writer_wins lets a transaction
+ *                                        overwrite rows other connections changed after its
+ *                                        snapshot instead of failing with SQLITE_BUSY_SNAPSHOT.
+ *                                        Unique-key collisions between different rows still fail.
  */
 import { sqliteError } from '../../common/errors.js';
 import type { SqlValue } from '../../common/value.js';
@@ -22,6 +29,7 @@ import type { RunPlan } from '../compile/statement.js';
 import { HISTORY_DDL, META_HORIZON, META_RETENTION, HISTORY_KEYINFO } from '../../mvcc/layout.js';
 import { gcStep, lastCommit, metaNumber, writeMeta } from '../../mvcc/history.js';
 import { historyRoots } from './tracked.js';
+import type { ConflictPolicy } from '../../mvcc/concurrent-commit.js';
 
 function col(name: string): ColumnDescriptor {
   return { name, column: null, table: null, database: null, type: null };
@@ -104,6 +112,15 @@ function setConcurrentWrites(conn: Connection, on: boolean): void {
   e.concurrentWrites = on;
 }
 
+const POLICIES: readonly ConflictPolicy[] = ['first_committer_wins', 'last_writer_wins'];
+
+function policyArg(v: SqlValue): ConflictPolicy {
+  const t = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  const p = POLICIES.find((x) => x === t);
+  if (p === undefined) throw sqliteError('PRAGMA helios_conflict expects first_committer_wins or last_writer_wins');
+  return p;
+}
+
 export function heliosPragma(conn: Connection, name: string, arg: SqlValue, has: boolean): RunPlan {
   switch (name) {
     case 'helios_retention':
@@ -118,6 +135,12 @@ export function heliosPragma(conn: Connection, name: string, arg: SqlValue, has:
         return { columns: [], write: false, run: () => (setConcurrentWrites(conn, on), []) };
       }
       return { columns: [col('helios_concurrent_writes')], write: false, run: () => [[conn.engine.concurrentWrites ? 1 : 0]] };
+    case 'helios_conflict':
+      if (has) {
+        const p = policyArg(arg);
+        return { columns: [], write: false, run: () => ((conn.engine.conflictPolicy = p), []) };
+      }
+      return { columns: [col('helios_conflict')], write: false, run: () => [[conn.engine.conflictPolicy]] };
     case 'helios_gc':
       return { columns: [col('helios_gc')], write: true, run: () => [[runGc(conn)]] };
     default:

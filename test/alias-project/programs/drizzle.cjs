@@ -7,7 +7,7 @@ const { drizzle } = require('drizzle-orm/better-sqlite3');
 const { migrate } = require('drizzle-orm/better-sqlite3/migrator');
 const { asc, count, eq, relations, sql } = require('drizzle-orm');
 const { integer, sqliteTable, text } = require('drizzle-orm/sqlite-core');
-const { errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
+const { asOfProbe, errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
 
 const users = sqliteTable('users', {
   id: integer('id').primaryKey(),
@@ -92,6 +92,20 @@ run(async ({ file }) => {
   const helios = {
     hlog: fs.existsSync(`${file}-hlog`),
     vectorDistance: await probe(() => db.get(sql.raw(HELIOS_PROBE_SQL))),
+    asOf: await asOfProbe({
+      enable: () => db.$client.pragma('helios_retention = 3600'),
+      txn: () => db.get(sql`SELECT helios_txn() AS t`).t,
+      read: () => db.query.users.findMany({ orderBy: asc(users.id) }).sync().map((u) => u.name),
+      change: () => db.run(sql`UPDATE users SET name = name || '!'`),
+      readBound: (point) => {
+        const then = require('better-sqlite3/drizzle').bound(db, { asOf: point });
+        try {
+          return then.query.users.findMany({ orderBy: asc(users.id) }).sync().map((u) => u.name);
+        } finally {
+          then.$client.close();
+        }
+      },
+    }),
   };
   db.$client.close();
   return {

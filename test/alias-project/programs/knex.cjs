@@ -3,7 +3,7 @@
 // alter-table rebuild of a parent table that has child rows, which must survive), CRUD,
 // transactions, savepoints.
 const fs = require('node:fs');
-const { errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
+const { asOfProbe, errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
 const createKnex = require('knex');
 
 const MIGRATIONS = {
@@ -103,6 +103,20 @@ run(async ({ file }) => {
   const helios = {
     hlog: fs.existsSync(`${file}-hlog`),
     vectorDistance: await probe(async () => (await knex.raw(HELIOS_PROBE_SQL))[0]),
+    asOf: await asOfProbe({
+      enable: () => knex.raw('PRAGMA helios_retention = 3600'),
+      txn: async () => (await knex.raw('SELECT helios_txn() AS t'))[0].t,
+      read: () => knex('users').orderBy('id').pluck('name'),
+      change: () => knex('users').update({ name: knex.raw("coalesce(name, '') || '!'") }),
+      readBound: async (point) => {
+        const then = await require('better-sqlite3/knex').bound(knex, { asOf: point });
+        try {
+          return await then('users').orderBy('id').pluck('name');
+        } finally {
+          await then.destroy();
+        }
+      },
+    }),
     // A vector index (HNSW on hnswlib-node, a native dependency of heliosdb-lite): proves the
     // alias project built it.
     hnsw: await probe(async () => {

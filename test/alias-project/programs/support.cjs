@@ -75,4 +75,22 @@ function run(main) {
     });
 }
 
-module.exports = { loadedDriver, HELIOS_PROBE_SQL, probe, errorShape, run };
+/**
+ * heliosdb time travel through the adapter the package also carries (`better-sqlite3/<orm>` under
+ * the alias), on the ORM's stock better-sqlite3 integration: turn history on, change the users'
+ * names (a commit inside the retention window), remember that transaction, change them again,
+ * then read them through `bound(orm, { asOf })`. On real SQLite it fails at `helios_txn()`.
+ */
+function asOfProbe({ enable, txn, read, change, readBound }) {
+  return probe(async () => {
+    await enable();
+    const point = { transaction: await txn() };
+    await change();
+    point.transaction = await txn();
+    const before = await read();
+    await change();
+    return { before, after: await read(), bound: await readBound(point) };
+  });
+}
+
+module.exports = { asOfProbe, loadedDriver, HELIOS_PROBE_SQL, probe, errorShape, run };

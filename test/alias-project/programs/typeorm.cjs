@@ -5,7 +5,7 @@
 require('reflect-metadata');
 const fs = require('node:fs');
 const { DataSource, EntitySchema } = require('typeorm');
-const { errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
+const { asOfProbe, errorShape, HELIOS_PROBE_SQL, loadedDriver, probe, run } = require('./support.cjs');
 
 const User = new EntitySchema({
   name: 'User',
@@ -98,6 +98,20 @@ run(async ({ file }) => {
   const helios = {
     hlog: fs.existsSync(`${file}-hlog`),
     vectorDistance: await probe(() => ds.query(HELIOS_PROBE_SQL)),
+    asOf: await asOfProbe({
+      enable: () => ds.query('PRAGMA helios_retention = 3600'),
+      txn: async () => (await ds.query('SELECT helios_txn() AS t'))[0].t,
+      read: async () => (await users.find({ order: { id: 'ASC' } })).map((u) => u.name),
+      change: () => ds.query("UPDATE users SET name = name || '!'"),
+      readBound: async (point) => {
+        const then = await require('better-sqlite3/typeorm').bound(ds, { asOf: point });
+        try {
+          return (await then.getRepository(User).find({ order: { id: 'ASC' } })).map((u) => u.name);
+        } finally {
+          await then.destroy();
+        }
+      },
+    }),
   };
   await ds.destroy();
   return {

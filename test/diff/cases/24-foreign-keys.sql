@@ -90,3 +90,12 @@ DROP TABLE child;
 DROP TABLE dflt;
 DELETE FROM node;
 SELECT count(*) FROM node;
+-- foreign_key_check with a WITHOUT ROWID parent
+PRAGMA foreign_keys = OFF;
+CREATE TABLE wpar (k1 TEXT, k2 INTEGER, v, PRIMARY KEY (k1, k2)) WITHOUT ROWID;
+CREATE TABLE wch (id INTEGER PRIMARY KEY, a TEXT, b INTEGER, FOREIGN KEY (a, b) REFERENCES wpar (k1, k2));
+INSERT INTO wpar VALUES ('x', 1, 0), ('y', 2, 0);
+INSERT INTO wch VALUES (10, 'x', 1), (11, 'x', 2), (12, 'y', 1), (13, NULL, 1), (14, 'y', 2);
+PRAGMA foreign_key_check(wch);
+SELECT * FROM pragma_foreign_key_check('wch');
+PRAGMA foreign_keys = ON;

@@ -92,3 +92,15 @@ WITH c AS (SELECT DISTINCT abs(n) AS y, id FROM jn) SELECT id FROM c;
 -- error
 WITH c AS (SELECT abs(n) AS y, id FROM jn LIMIT 5) SELECT id FROM c, kn;
 SELECT id FROM (SELECT abs(n) AS y, id FROM jn UNION ALL SELECT 1, 2);
+-- compound: a column's collation comes from the left-most arm whose expression has one (multiSelectCollSeq)
+CREATE TABLE cc (a TEXT COLLATE NOCASE, b TEXT);
+INSERT INTO cc VALUES ('A', 'x'), ('a', 'X'), ('b', 'y');
+SELECT 'a' UNION SELECT a FROM cc;
+SELECT 'a' UNION SELECT b FROM cc UNION SELECT a FROM cc;
+SELECT b FROM cc UNION SELECT a FROM cc;
+SELECT 'A' AS z UNION SELECT a FROM cc ORDER BY 1;
+SELECT 1 + 0 UNION SELECT a FROM cc;
+SELECT 'a' EXCEPT SELECT a FROM cc;
+SELECT 'X' INTERSECT SELECT b COLLATE NOCASE FROM cc;
+VALUES ('A') UNION SELECT a FROM cc;
+SELECT (a || '') AS u FROM cc UNION SELECT a FROM cc;

@@ -214,3 +214,46 @@ UPDATE up SET a = a + 1 WHERE b = 'y';
 SELECT * FROM up;
 SELECT * FROM up_log;
 PRAGMA recursive_triggers = OFF;
+-- STRICT: the type named in the error is the value's after the column's affinity
+CREATE TABLE st (id INTEGER PRIMARY KEY, c0 TEXT UNIQUE, c1 INT) STRICT;
+INSERT INTO st VALUES (49, 'null', -1);
+-- error
+INSERT INTO st (id, c0, c1) VALUES (41, 'a', 6), (17, 'null', 21) ON CONFLICT (c0) DO UPDATE SET c1 = '9223372036854775808';
+-- error
+INSERT INTO st (id, c0, c1) VALUES (17, 'x', '1.5');
+-- error
+UPDATE st SET c1 = 'abc';
+INSERT INTO st (id, c0, c1) VALUES (17, 'x', '1e3');
+SELECT * FROM st ORDER BY id;
+-- UPDATE OR REPLACE on a WITHOUT ROWID table skips rows an earlier REPLACE deleted
+CREATE TABLE wr (c0 TEXT UNIQUE, c1 ANY NOT NULL DEFAULT 7, PRIMARY KEY (c0, c1)) WITHOUT ROWID, STRICT;
+INSERT INTO wr VALUES ('abc', 9223372036854775807), ('B', 8), ('Abc', 'É');
+UPDATE OR REPLACE wr SET c0 = 'abc', c1 = 1.0 WHERE 'Abc' <> 'É';
+SELECT changes();
+SELECT c0, c1, typeof(c1) FROM wr;
+-- statement journal with upserts: a STRICT type error in the middle of a multi-row INSERT keeps
+-- the rows before it (inside a transaction) unless SQLite coded a check that may abort
+CREATE TABLE su (id INTEGER PRIMARY KEY, c0 TEXT UNIQUE, c1 INT, c2 INT UNIQUE, c3 INT) STRICT;
+CREATE TABLE sn (id INTEGER PRIMARY KEY, c0 TEXT UNIQUE, c1 INT, c3 INT NOT NULL DEFAULT 0) STRICT;
+INSERT INTO su VALUES (1, 'k', 1, 1, 0);
+INSERT INTO sn VALUES (1, 'k', 1, 0);
+BEGIN;
+-- error
+INSERT INTO su (id, c0, c1, c2) VALUES (41, 'a', 6, 7), (17, 'k', 21, 8) ON CONFLICT (c0) DO UPDATE SET c1 = '1.5' ON CONFLICT DO NOTHING;
+SELECT id, c0, c1 FROM su ORDER BY id;
+-- error
+INSERT INTO su (id, c0, c1, c2) VALUES (42, 'b', 6, 9), (18, 'k', 21, 10) ON CONFLICT (c0) DO UPDATE SET c1 = '1.5';
+SELECT id, c0, c1 FROM su ORDER BY id;
+-- error
+INSERT INTO su (id, c0, c1, c2) VALUES (43, 'c', 6, 11), (19, 'k', 21, 12) ON CONFLICT DO UPDATE SET c1 = '1.5', c2 = 1;
+SELECT id, c0, c1 FROM su ORDER BY id;
+-- error
+INSERT INTO su (id, c0, c1, c2) VALUES (44, 'd', 6, 13), (20, 'e', 'x', 14) ON CONFLICT DO NOTHING;
+SELECT id, c0, c1 FROM su ORDER BY id;
+-- error
+INSERT INTO sn (id, c0, c1) VALUES (45, 'f', 6), (21, 'k', 21) ON CONFLICT DO UPDATE SET c1 = '1.5', c3 = 1;
+SELECT id, c0, c1 FROM sn ORDER BY id;
+-- error
+INSERT INTO sn (id, c0, c1) VALUES (46, 'g', 6), (22, 'k', 21) ON CONFLICT DO UPDATE SET c1 = '1.5';
+SELECT id, c0, c1 FROM sn ORDER BY id;
+COMMIT;

@@ -46,7 +46,9 @@ export class DmlGen {
     const r = this.r;
     if (!r.chance(0.15)) return '';
     if (r.chance(0.4)) return ' RETURNING *';
-    return ` RETURNING ${this.g.expr(this.scopeOf(t), 1)} AS r0, ${t.columns[0].name}`;
+    // no CTE subqueries here: when SQLite re-runs a RETURNING subquery for each row it may reuse
+    // the rows of a FROM subquery computed for the first (listed in docs/compat.md)
+    return ` RETURNING ${this.g.withoutCteSubqueries(() => this.g.expr(this.scopeOf(t), 1))} AS r0, ${t.columns[0].name}`;
   }
 
   rows(t: TableModel, cols: string[], n: number): string {

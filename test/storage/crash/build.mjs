@@ -1,6 +1,7 @@
 // Compiles engine/storage (and engine/common) to CommonJS for child processes of the crash tests.
 // Usage from code: `const dir = buildStorage()`; returns the directory holding engine/storage/index.js.
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,3 +25,25 @@ export function buildStorage() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(buildStorage());
+
+/**
+ * Bundles the whole engine (engine/api/index.ts) into one CommonJS file for the child processes
+ * of the crash test with history (history-child.mjs), with esbuild (a devDependency).
+ * Native modules stay external. Returns the bundle's path; it exports { Database, ... }.
+ */
+export function buildEngine() {
+  const out = path.join(repo, 'node_modules', '.cache', 'hdb-history-crash-build', 'engine.cjs');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const require = createRequire(path.join(repo, 'package.json'));
+  require('esbuild').buildSync({
+    entryPoints: [path.join(repo, 'engine/api/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    external: ['hnswlib-node', 'better-sqlite3'],
+    logLevel: 'warning',
+  });
+  return out;
+}

@@ -57,20 +57,6 @@ function exists(cx: CompileCtx, name: string, kind: 'table' | 'index' | 'view' |
 }
 
 /** Declared type SQLite gives a CREATE TABLE AS column from its expression affinity. */
-function typeForAffinity(a: Affinity | null): string {
-  switch (a) {
-    case 'INTEGER':
-      return 'INT';
-    case 'REAL':
-      return 'REAL';
-    case 'TEXT':
-      return 'TEXT';
-    case 'NUMERIC':
-      return 'NUM';
-    default:
-      return '';
-  }
-}
 
 export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableStmt, sql: string): () => void {
   const db = targetDb(conn, stmt.schema, stmt.temp);
@@ -86,7 +72,7 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
     plan = cx.compileSelect(stmt.asSelect, null);
     const names = uniqueColumnNames(plan.columns.map((c) => c.name));
     const cols = plan.columns.map((c, i) => {
-      const type = typeForAffinity(c.affinity);
+      const type = affinityTypeName(c.affinity, '');
       return `${quoteIdent(names[i], keywordCheck)}${type ? ` ${type}` : ''}`;
     });
     // createTableStmt: one line when the names are short, else a column per line
@@ -146,6 +132,7 @@ export function createTable(cx: CompileCtx, conn: Connection, stmt: CreateTableS
 import { applyAffinity } from '../../semantics/affinity.js';
 import { otherDbReference } from '../../../catalog/fixed-schema.js';
 import { uniqueColumnNames } from '../column-names.js';
+import { affinityTypeName } from '../../../catalog/std-type.js';
 function applyCol(v: SqlValue, a: Affinity): SqlValue {
   return applyAffinity(v, a);
 }

@@ -21,7 +21,28 @@ export function nameStart(sql: string, start: number, end: number): number {
 }
 
 export function storedSql(kind: 'TABLE' | 'INDEX' | 'UNIQUE INDEX' | 'VIEW' | 'TRIGGER' | 'VIRTUAL TABLE', sql: string, start: number, end: number): string {
-  return `CREATE ${kind} ${sql.slice(nameStart(sql, start, end), end)}`;
+  const from = nameStart(sql, start, end);
+  // CREATE INDEX and CREATE VIEW keep what follows the last token up to the `;` (or the end of
+  // the input): spaces and comments, from Parse.sLastToken; a view then drops trailing spaces
+  if (kind === 'INDEX' || kind === 'UNIQUE INDEX') return `CREATE ${kind} ${sql.slice(from, statementTail(sql, end))}`;
+  if (kind === 'VIEW') return `CREATE ${kind} ${sql.slice(from, statementTail(sql, end)).replace(/[ \t\n\f\r\v]+$/, '')}`;
+  return `CREATE ${kind} ${sql.slice(from, end)}`;
+}
+
+/** The offset of the `;` ending a statement whose last token ends at `end` (or the input's end): spaces and comments are skipped. */
+function statementTail(sql: string, end: number): number {
+  let i = end;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\f' || c === '\r' || c === '\v') i++;
+    else if (c === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      i = close < 0 ? sql.length : close + 2;
+    } else break;
+  }
+  return i;
 }
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_]*$/;

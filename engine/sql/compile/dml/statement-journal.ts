@@ -10,12 +10,15 @@
  *    GLOB, REGEXP, MATCH and the -> / ->> operators;
  *  - a NOT NULL, CHECK, rowid or UNIQUE check resolved by ABORT (sqlite3HaltConstraint), where an
  *    UPDATE only checks what the changed columns touch;
- *  - foreign key checks, trigger programs and DO UPDATE upserts (here taken as always aborting).
+ *  - foreign key checks and trigger programs;
+ *  - an upsert's DO UPDATE, coded as an UPDATE of its SET columns with OE_Abort
+ *    (sqlite3UpsertDoUpdate): the checks that UPDATE makes. A conflict an upsert clause resolves
+ *    (its target's index, or any for a clause without target) is no ABORT check of the INSERT.
  *
  * `mayAbort` answers conservatively (true when unsure): true keeps the ordinary statement
  * rollback, which is what every statement with a constraint that can abort gets anyway.
  */
-import type { ConflictAction } from '../../ast.js';
+import type { ConflictAction, UpsertClause } from '../../ast.js';
 import type { TableSchema } from '../../../catalog/types.js';
 import type { CompileCtx } from '../context.js';
 import type { Connection } from '../../connection.js';
@@ -41,7 +44,24 @@ export interface WriteShape {
 export function mayAbort(cx: CompileCtx, conn: Connection, w: WriteShape): boolean {
   const t = w.table;
   const key = t.name.toLowerCase();
-  if (w.hasUpsert || cx.schema.triggersOf(t.name).length > 0) return true;
+  if (cx.schema.triggersOf(t.name).length > 0) return true;
+  const upserts = w.hasUpsert ? ((w.stmt as { upsert?: readonly UpsertClause[] }).upsert ?? []) : [];
+  for (const u of upserts) {
+    if (!u.update) continue;
+    const changed = new Set<number>();
+    for (const set of u.update.sets) for (const name of set.columns) changed.add(t.columnIndex.get(name.toLowerCase()) ?? -1);
+    const rowidChanges = t.rowidAlias >= 0 && changed.has(t.rowidAlias);
+    if (mayAbort(cx, conn, { table: t, orAction: 'ABORT', stmt: u.update, defaulted: null, changed, rowidChanges, hasUpsert: false })) return true;
+  }
+  const catchAll = upserts.some((u) => u.target === null);
+  /** Whether an upsert clause resolves a conflict on these columns (-1: the rowid). */
+  const resolved = (cols: readonly number[]): boolean =>
+    catchAll ||
+    upserts.some((u) => {
+      const target = new Set(u.target!.map((o) => (o.expr.kind === 'Column' ? (t.columnIndex.get(o.expr.name.toLowerCase()) ?? -3) : -3)));
+      if (target.has(t.rowidAlias) && t.rowidAlias >= 0) target.add(-1);
+      return cols.length > 0 && cols.every((c) => target.has(c)) && target.size >= new Set(cols).size;
+    });
   if (conn.pragmas.foreignKeys && (t.foreignKeys.length > 0 || (cx.schema.referencedBy.get(key)?.length ?? 0) > 0)) return true;
   if (callsFunction(w.stmt)) return true;
   for (const ci of w.defaulted ?? []) {
@@ -62,16 +82,16 @@ export function mayAbort(cx: CompileCtx, conn: Connection, w: WriteShape): boole
     if (w.changed !== null && !w.rowidChanges && !referencesColumn(k.expr, t, w.changed)) continue;
     if (checkAction === 'ABORT' || checkAction === 'REPLACE' || callsFunction(k.expr)) return true;
   }
-  if (w.rowidChanges && !t.withoutRowid && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
+  if (w.rowidChanges && !t.withoutRowid && !resolved([-1]) && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
   for (const idx of cx.schema.indexesOf(t.name)) {
     if (idx.partial && callsFunction(idx.partial)) return true;
     if (idx.columns.some((c) => c.expr !== null && callsFunction(c.expr))) return true;
     if (!idx.unique) continue;
     const touched =
       w.changed === null || w.rowidChanges || t.withoutRowid || idx.partial !== null || idx.columns.some((c) => c.column < 0 || w.changed!.has(c.column));
-    if (touched && (w.orAction ?? idx.onConflict ?? 'ABORT') === 'ABORT') return true;
+    if (touched && !resolved(idx.columns.map((c) => c.column)) && (w.orAction ?? idx.onConflict ?? 'ABORT') === 'ABORT') return true;
   }
-  if (t.withoutRowid && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
+  if (t.withoutRowid && !resolved(t.primaryKey) && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
   return false;
 }
 

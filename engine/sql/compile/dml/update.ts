@@ -52,6 +52,9 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
     cx.schema.triggersOf(table.name).length > 0 || (cx.schema.referencedBy.get(table.name.toLowerCase())?.length ?? 0) > 0 ||
     stmt.orAction === 'REPLACE' || hasReplaceConstraint(cx, table);
   writer.fks.validate(changed);
+  // Whether writer.update reads the old values apart from the new ones (triggers, foreign keys,
+  // index keys, a WITHOUT ROWID key): if not, the new values are assigned over the old ones.
+  const oldNeeded = mayChangeOthers || table.withoutRowid || table.foreignKeys.length > 0 || writer.hasIndexes;
 
   // ORDER BY / LIMIT: sort the collected rows by keys evaluated during collection
   const orderEvs = (stmt.orderBy ?? []).map((t) => compileExpr(cx, t.expr, scope));
@@ -69,12 +72,12 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const updateRow = (): void => {
     const rowid = rt.rowids[tslot];
     let old: SqlValue[] | undefined;
-    if (!table.withoutRowid && mayChangeOthers) {
-      // re-read: an earlier update in this statement (trigger, cascade) may have changed it
-      old = writer.load(rowid!);
+    if (mayChangeOthers) {
+      // re-read: an earlier update in this statement (trigger, cascade, REPLACE) may have changed it
+      old = table.withoutRowid ? writer.reloadByPk() : writer.load(rowid!);
       if (!old) return;
     } else old = writer.currentVals();
-    const nv = old.slice();
+    const nv = oldNeeded ? old.slice() : old;
     for (let k = 0; k < sets.length; k++) {
       const s = sets[k];
       const v = s.ev();

@@ -29,6 +29,7 @@ import { checkConstraintName } from '../../../catalog/build-table.js';
 import { pIndexOrder } from '../../../catalog/schema.js';
 import { autoincRegisters, nextAutoincRowid, normalizeRowid, stepAutoinc, type AutoincRegister, type AutoincRegisters } from './autoincrement.js';
 import { coerceVectorValue, isVectorDeclType, trackVectorWrites } from '../../../vector/dml-hooks.js'; // vector: type check and index maintenance
+import { compareKeys } from '../../../storage/keycompare.js';
 
 interface IndexWriter {
   readonly schema: IndexSchema;
@@ -137,6 +138,11 @@ export class TableWriter {
       what,
       code: idx.origin === 'pk' ? 'SQLITE_CONSTRAINT_PRIMARYKEY' : 'SQLITE_CONSTRAINT_UNIQUE',
     };
+  }
+
+  /** Whether the table has indexes (whose entries update() maintains from the old and new values). */
+  get hasIndexes(): boolean {
+    return this.indexes.length > 0;
   }
 
   /** Trees opened on the current write transaction (re-opened when the transaction changes). */
@@ -525,6 +531,19 @@ export class TableWriter {
     return this.currentVals();
   }
 
+  /**
+   * WITHOUT ROWID: re-reads the row now in the slot by its PRIMARY KEY, since an earlier change
+   * of this statement (REPLACE, a trigger, a cascade) may have changed or deleted it; undefined
+   * when it is gone (SQLite's OP_NotFound skips it).
+   */
+  reloadByPk(): SqlValue[] | undefined {
+    const n = this.table.primaryKey.length;
+    const pk = (this.cx.rt.rows[this.rowidSlot] as readonly SqlValue[]).slice(0, n);
+    const cur = this.indexTree(this.pkIndex!).cursor();
+    if (!cur.seek(pk, 'ge') || compareKeys(cur.key(), pk, this.pkIndex!.keyInfo) !== 0) return undefined;
+    return this.loadByPk(pk);
+  }
+
   /** Loads a row by rowid, or by PRIMARY KEY values in a WITHOUT ROWID table. */
   loadRow(key: Rowid | SqlValue[]): SqlValue[] | undefined {
     return Array.isArray(key) ? this.loadByPk(key) : this.load(key);
@@ -700,8 +719,8 @@ function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue | Sqlite
     type === 'TEXT' ? cls === 'text' :
     type === 'BLOB' ? cls === 'blob' : true;
   if (!ok) {
-    const sc = storageClass(v);
-    const cname = sc === 'integer' ? 'INT' : sc.toUpperCase(); // vdbeMemTypeName
+    // vdbeMemTypeName of the value after the column's affinity (OP_Affinity runs before OP_TypeCheck)
+    const cname = cls === 'integer' ? 'INT' : cls.toUpperCase();
     return new SqliteError(`cannot store ${cname} value in ${type} column ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_DATATYPE');
   }
   if (type === 'REAL' && cls === 'integer') return applyAffinity(conv, 'REAL');
