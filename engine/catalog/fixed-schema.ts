@@ -7,23 +7,22 @@
  * The schema builder marks those references once, when it parses the stored SQL; the compiler
  * asks `fixedDb(ref)` for an unqualified reference that named no CTE.
  */
+import { astSome, type AstNode } from '../sql/compile/dml/ast-walk.js';
 import type { DbName } from './schema.js';
 
 const fixedToMain = new WeakSet<object>();
 
+/** A table reference in the AST (`TableRef`), with its schema qualifier. */
+function tableRef(n: AstNode): { readonly schema: string | null } | null {
+  return n.kind === 'TableRef' ? (n as unknown as { readonly schema: string | null }) : null;
+}
+
 /** Marks every unqualified table reference (`TableRef`) reachable from `node` as fixed to main. */
 export function fixToMain(node: unknown): void {
-  if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const x of node) fixToMain(x);
-    return;
-  }
-  const n = node as { readonly kind?: unknown; readonly schema?: unknown };
-  if (n.kind === 'TableRef' && n.schema === null) fixedToMain.add(node);
-  for (const k in node) {
-    const v = (node as Record<string, unknown>)[k];
-    if (v && typeof v === 'object') fixToMain(v);
-  }
+  astSome(node, (n) => {
+    if (tableRef(n)?.schema === null) fixedToMain.add(n);
+    return false;
+  });
 }
 
 /** The database an unqualified table reference is fixed to, or null when it resolves as usual. */
@@ -37,22 +36,11 @@ export function fixedDb(ref: object): DbName | null {
  * database temp"), or null.
  */
 export function otherDbReference(node: unknown): string | null {
-  if (!node || typeof node !== 'object') return null;
-  if (Array.isArray(node)) {
-    for (const x of node) {
-      const r = otherDbReference(x);
-      if (r !== null) return r;
-    }
-    return null;
-  }
-  const n = node as { readonly kind?: unknown; readonly schema?: unknown };
-  if (n.kind === 'TableRef' && typeof n.schema === 'string' && n.schema.toLowerCase() !== 'main') return n.schema;
-  for (const k in node) {
-    const v = (node as Record<string, unknown>)[k];
-    if (v && typeof v === 'object') {
-      const r = otherDbReference(v);
-      if (r !== null) return r;
-    }
-  }
-  return null;
+  let found: string | null = null;
+  astSome(node, (n) => {
+    const schema = tableRef(n)?.schema;
+    if (typeof schema === 'string' && schema.toLowerCase() !== 'main') found = schema;
+    return found !== null;
+  });
+  return found;
 }

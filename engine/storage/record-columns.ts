@@ -16,7 +16,7 @@
 import type { SqlValue } from '../common/value.js';
 import type { RecordColumns } from './api.js';
 import { corrupt } from './errors.js';
-import { decodeColumn } from './record.js';
+import { readValue } from './record.js';
 import { getVarint32, varintLength } from './varint.js';
 
 const SIZE_OF_SMALL = [0, 1, 2, 3, 4, 6, 8, 8, 0, 0, 0, 0];
@@ -124,12 +124,20 @@ export class RecordColumnsImpl implements RecordColumns {
 
 const EMPTY = Buffer.alloc(0);
 
+/** decodeRecordPartial's scratch (it does not re-enter): serial type and body offset of each wanted column. */
+let partialTypes = new Int32Array(64);
+let partialOffs = new Int32Array(64);
+
 /**
  * The record in buf[off, off + len) with only the columns `wanted[i] !== 0` decoded and NULL in
  * the others; the array has the record's column count (a short record stays short). The whole
  * header and every column's extent are checked as decodeRecord checks them.
  */
 export function decodeRecordPartial(buf: Buffer, off: number, len: number, wanted: Uint8Array): SqlValue[] {
+  if (wanted.length > partialTypes.length) {
+    partialTypes = new Int32Array(wanted.length);
+    partialOffs = new Int32Array(wanted.length);
+  }
   const end = off + len;
   const hdrSize = getVarint32(buf, off, end);
   if (hdrSize > len || hdrSize < varintLength.n) throw corrupt('record header size');
@@ -137,6 +145,9 @@ export function decodeRecordPartial(buf: Buffer, off: number, len: number, wante
   let h = off + varintLength.n;
   let b = hdrEnd;
   let n = 0;
+  // the wanted columns' serial types and offsets, noted during the one header walk
+  const types = partialTypes;
+  const offs = partialOffs;
   while (h < hdrEnd) {
     let t = buf[h];
     if (t < 0x80) h++;
@@ -146,6 +157,10 @@ export function decodeRecordPartial(buf: Buffer, off: number, len: number, wante
     }
     const size = t < 12 ? SIZE_OF_SMALL[t] : (t - 12) >>> 1;
     if (b + size > end) throw corrupt('record body overflow');
+    if (n < wanted.length && wanted[n] !== 0) {
+      types[n] = t;
+      offs[n] = b;
+    }
     b += size;
     n++;
   }
@@ -154,33 +169,33 @@ export function decodeRecordPartial(buf: Buffer, off: number, len: number, wante
     case 0:
       return [];
     case 1:
-      return [pick(buf, off, len, wanted, 0)];
+      return [pick(buf, wanted, 0)];
     case 2:
-      return [pick(buf, off, len, wanted, 0), pick(buf, off, len, wanted, 1)];
+      return [pick(buf, wanted, 0), pick(buf, wanted, 1)];
     case 3:
-      return [pick(buf, off, len, wanted, 0), pick(buf, off, len, wanted, 1), pick(buf, off, len, wanted, 2)];
+      return [pick(buf, wanted, 0), pick(buf, wanted, 1), pick(buf, wanted, 2)];
     case 4:
-      return [pick(buf, off, len, wanted, 0), pick(buf, off, len, wanted, 1), pick(buf, off, len, wanted, 2), pick(buf, off, len, wanted, 3)];
+      return [pick(buf, wanted, 0), pick(buf, wanted, 1), pick(buf, wanted, 2), pick(buf, wanted, 3)];
     case 5:
-      return [pick(buf, off, len, wanted, 0), pick(buf, off, len, wanted, 1), pick(buf, off, len, wanted, 2), pick(buf, off, len, wanted, 3), pick(buf, off, len, wanted, 4)];
+      return [pick(buf, wanted, 0), pick(buf, wanted, 1), pick(buf, wanted, 2), pick(buf, wanted, 3), pick(buf, wanted, 4)];
     case 6:
       return [
-        pick(buf, off, len, wanted, 0),
-        pick(buf, off, len, wanted, 1),
-        pick(buf, off, len, wanted, 2),
-        pick(buf, off, len, wanted, 3),
-        pick(buf, off, len, wanted, 4),
-        pick(buf, off, len, wanted, 5),
+        pick(buf, wanted, 0),
+        pick(buf, wanted, 1),
+        pick(buf, wanted, 2),
+        pick(buf, wanted, 3),
+        pick(buf, wanted, 4),
+        pick(buf, wanted, 5),
       ];
     default: {
       const out: SqlValue[] = [];
-      for (let i = 0; i < n; i++) out.push(pick(buf, off, len, wanted, i));
+      for (let i = 0; i < n; i++) out.push(pick(buf, wanted, i));
       return out;
     }
   }
 }
 
-/** Column i of the record when wanted, else NULL (i is below the record's column count). */
-function pick(buf: Buffer, off: number, len: number, wanted: Uint8Array, i: number): SqlValue {
-  return i < wanted.length && wanted[i] !== 0 ? decodeColumn(buf, off, len, i)! : null;
+/** Column i of the record when wanted (its serial type and offset noted by the header walk), else NULL. */
+function pick(buf: Buffer, wanted: Uint8Array, i: number): SqlValue {
+  return i < wanted.length && wanted[i] !== 0 ? readValue(buf, partialOffs[i], partialTypes[i]) : null;
 }

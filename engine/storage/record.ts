@@ -498,7 +498,8 @@ export function decodeColumn(buf: Buffer, off: number, len: number, col: number)
   return undefined;
 }
 
-function readValue(buf: Buffer, o: number, t: number): SqlValue {
+/** The value of serial type `t` whose content starts at buf[o] (its extent already checked). */
+export function readValue(buf: Buffer, o: number, t: number): SqlValue {
   switch (t) {
     case 0:
       return null;

@@ -9,7 +9,7 @@ import type { Expr, SelectStmt } from '../ast.js';
 import { applyComparisonAffinity, comparisonAffinity, isNumericAffinity, type Affinity } from '../semantics/affinity.js';
 import { canonicalCollation } from '../../catalog/build-table.js';
 import type { CompileCtx } from './context.js';
-import { compileExpr, comparisonCollation } from './expr.js';
+import { compileExpr, comparisonCollation, constantOf } from './expr.js';
 import type { Compiled, Scope, ScopeSource } from './scope.js';
 import { sourceOfColumn } from './terms.js';
 import { eqp, type EqpNode } from './explain-plan.js';
@@ -123,8 +123,7 @@ export function columnTerms(cx: CompileCtx, src: ScopeSource, terms: readonly Ex
       // `col IS NULL`: an equality with NULL, on an index column that may hold NULL
       const c = colOf(t.expr);
       if (!c || !mayBeNull(src, c.index)) return;
-      const nul: Compiled = { ev: () => null, aff: null, coll: null, explicitColl: false, constant: true };
-      out.push({ termIndex: ti, column: c.index, op: '=', values: [nul], collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff: null, eqp: null, nIn: 0, smallInt: false, isNull: 'ISNULL' });
+      out.push({ termIndex: ti, column: c.index, op: '=', values: [constantOf(null)], collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff: null, eqp: null, nIn: 0, smallInt: false, isNull: 'ISNULL' });
     } else if (t.kind === 'InList' && !t.not && t.expr.kind !== 'RowValue') {
       const c = colOf(t.expr);
       if (!c) return;

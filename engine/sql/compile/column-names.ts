@@ -8,9 +8,9 @@
  * Deviation: after 3 collisions of one name SQLite continues with random numbers; this counts on,
  * so names stay deterministic (docs/compat.md).
  */
-export function uniqueColumnNames(names: readonly string[]): string[] {
+export function uniqueColumnNames(names: readonly string[]): readonly string[] {
   const seen = new Set<string>();
-  const out = new Array<string>(names.length);
+  let out: string[] | null = null;
   for (let i = 0; i < names.length; i++) {
     let name = names[i];
     let cnt = 0;
@@ -24,19 +24,8 @@ export function uniqueColumnNames(names: readonly string[]): string[] {
       name = `${name.slice(0, n)}:${++cnt}`;
     }
     seen.add(name.toLowerCase());
-    out[i] = name;
+    if (name !== names[i]) (out ??= names.slice())[i] = name;
   }
-  return out;
-}
-
-/** Whether every name differs from the others (case-insensitively): the common case, no copy needed. */
-export function namesAreUnique(names: readonly string[]): boolean {
-  if (names.length < 2) return true;
-  const seen = new Set<string>();
-  for (const n of names) {
-    const k = n.toLowerCase();
-    if (seen.has(k)) return false;
-    seen.add(k);
-  }
-  return true;
+  // the common case, every name distinct: the same array
+  return out ?? names;
 }

@@ -28,7 +28,7 @@ import { makeSource, Scope, type QueryState, type ScopeColumn, type ScopeSource 
 import { expandColumns, makeAliasResolver, projectOutputs } from './select.js';
 import { collectWindowCalls } from './window.js';
 import { noteColumnUsage } from './column-usage.js';
-import { namesAreUnique, uniqueColumnNames } from './column-names.js';
+import { uniqueColumnNames } from './column-names.js';
 
 /** What the query receiving FROM items is like, as far as flattening into it goes. */
 export interface FlattenTarget {
@@ -209,7 +209,7 @@ function flatten(cx: CompileCtx, c: FlattenCandidate, site: FlattenSite, k: numb
     return (): SqlValue => (rt.rows[slot] === nullRow ? null : ev());
   };
   const given = c.names ?? columns.map((col) => col.name);
-  const names = namesAreUnique(given) ? given : uniqueColumnNames(given);
+  const names = uniqueColumnNames(given);
   const cols: ScopeColumn[] = columns.map((col, i) => ({
     name: names[i],
     affinity: col.affinity,

@@ -19,7 +19,7 @@ import { dbNameOf } from '../../catalog/schema.js';
 import { flattenSubquery, flattenVerdict, type FlatFragment, type FlattenCandidate, type FlattenSite, type FlattenVerdict } from './flatten.js';
 import { bindAsOf, rejectAsOf, visibleSchemaTable } from '../time-travel/as-of.js';
 import { fixedDb } from '../../catalog/fixed-schema.js';
-import { namesAreUnique, uniqueColumnNames } from './column-names.js';
+import { uniqueColumnNames } from './column-names.js';
 
 export interface FromEntry {
   readonly source: ScopeSource;
@@ -386,7 +386,7 @@ export function planSource(
   // which columns the enclosing query reads: resolving a column reference fetches its reader
   const used: boolean[] | null = hook ? plan.columns.map(() => false) : null;
   const given = plan.columns.map((c) => c.name);
-  const names = namesAreUnique(given) ? given : uniqueColumnNames(given);
+  const names = uniqueColumnNames(given);
   const cols: ScopeColumn[] = plan.columns.map((c, i) => {
     const read = (): SqlValue => {
       const r = rt.rows[slot];
