@@ -96,6 +96,15 @@ declare namespace HeliosDb {
      * @example const then = db.asOf(42); then.prepare('SELECT * FROM t').all(); then.close();
      */
     asOf(point: Database.AsOfPoint): Database;
+    /**
+     * heliosdb group commit: resolves once every transaction committed on this database file
+     * (by any connection of the process) before the call is on stable storage. Use it with
+     * `PRAGMA synchronous = NORMAL`: commits then return without fsync, and concurrent callers
+     * share one fsync. Resolves at once at FULL/EXTRA and for memory databases; rejects with a
+     * SqliteError (SQLITE_IOERR_FSYNC) if the fsync failed.
+     * @example insert.run(x); await db.whenDurable(); reply('saved');
+     */
+    whenDurable(): Promise<void>;
   }
 
   interface DatabaseConstructor {

@@ -19,6 +19,7 @@ import orderByLimit from './order-by-limit.mjs';
 import bulkInsert from './bulk-insert.mjs';
 import updateByKey from './update-by-key.mjs';
 import { insertNormal, insertFull } from './autocommit-insert.mjs';
+import groupCommit from './group-commit.mjs';
 import bulkLoad from './bulk-load.mjs';
 import coldScan from './cold-scan.mjs';
 import openBig from './open-big.mjs';
@@ -39,6 +40,7 @@ export const workloads = [
   updateByKey,
   insertNormal,
   insertFull,
+  groupCommit,
   bulkLoad,
   coldScan,
   openBig,

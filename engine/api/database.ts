@@ -17,6 +17,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { SqliteError } from '../common/errors.js';
+import { groupCommitOf, type GroupCommit } from '../storage/group-commit.js';
+import { nodeVfs } from '../storage/vfs-node.js';
 import type { SqlValue } from '../common/value.js';
 import { backup, type BackupMetadata } from './backup.js';
 import {
@@ -108,6 +110,10 @@ export class DatabaseImpl {
   #readonly: boolean;
   #memory: boolean;
   #controllers: TransactionControllers | null = null;
+  /** Absolute path of a file database (for whenDurable), null for memory databases. */
+  #file: string | null;
+  /** Its group-commit scheduler, looked up at the first whenDurable (null: none, e.g. a test session). */
+  #groupCommit: GroupCommit | null | undefined = undefined;
 
   constructor(filenameGiven?: unknown, options?: unknown) {
     let buffer: Buffer | undefined;
@@ -161,6 +167,7 @@ export class DatabaseImpl {
     this.#name = filenameGiven;
     this.#readonly = readonly;
     this.#memory = anonymous;
+    this.#file = anonymous || buffer ? null : path.resolve(filename);
     Object.defineProperties(this, DatabaseImpl.#getters);
   }
 
@@ -300,6 +307,27 @@ export class DatabaseImpl {
     if (!s.asOf) throw new SqliteError('time travel is not available on this connection', 'SQLITE_ERROR');
     const child = s.asOf(p);
     return new DatabaseImpl(this.#name, { readonly: true, [SNAPSHOT_SESSION]: child });
+  }
+
+  /**
+   * heliosdb group commit: resolves once every transaction committed on this database file (by
+   * any connection of the process) before the call is on stable storage (the log fsynced, or
+   * checkpointed into a synced main file). With `PRAGMA synchronous = NORMAL`, commits return
+   * without fsync and concurrent callers share one: at most one fsync is in flight, and commits
+   * arriving meanwhile share the next. Resolves at once when nothing is waiting for the disk
+   * (always at FULL/EXTRA, and for memory databases). At OFF it still fsyncs: the call is an
+   * explicit request. Rejects with a SqliteError (SQLITE_IOERR_FSYNC) when the fsync failed
+   * (the database stays usable), and if the database is closed before its commits were made
+   * durable; on a closed connection with a TypeError.
+   * @example db.pragma('synchronous = NORMAL'); insert.run(x); await db.whenDurable(); reply('saved');
+   */
+  whenDurable(): Promise<void> {
+    if (!this.#conn.open) return Promise.reject(new TypeError('The database connection is not open'));
+    const file = this.#file;
+    if (file === null) return Promise.resolve();
+    let gc = this.#groupCommit;
+    if (gc === undefined) gc = this.#groupCommit = groupCommitOf(nodeVfs, nodeVfs.fullPath(file)) ?? null;
+    return gc === null ? Promise.resolve() : gc.whenDurable();
   }
 
   /** Registers a scalar SQL function. @example db.function('add2', (a, b) => a + b) */

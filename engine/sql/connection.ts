@@ -9,8 +9,10 @@
  *   EXPLICIT --COMMIT/END/RELEASE outermost--> AUTOCOMMIT (commit)        [commit()]
  *   EXPLICIT --ROLLBACK--> AUTOCOMMIT (rollback)                          [rollback()]
  *
- * Every write statement runs under a statement savepoint: an error undoes the statement only
- * (ABORT), keeps the transaction open, and in autocommit mode rolls back everything.
+ * A write statement runs under a statement savepoint (an error undoes the statement only, ABORT,
+ * and keeps the transaction open; in autocommit mode it rolls back everything), except one for
+ * which SQLite opens no statement journal (statement-journal.ts): an error then keeps the rows
+ * it wrote, as in SQLite, and its changes cost no undo entries unless a SAVEPOINT is open.
  * Readers in other connections never see uncommitted pages (storage copy-on-write).
  *
  * MVCC, increment 1 (docs/internals/mvcc.md): when history is on, the write transaction carries
@@ -369,13 +371,19 @@ export class Connection implements Session, ExecHost {
       this.baseUserVersion = w.header.userVersion;
       this.baseApplicationId = w.header.applicationId;
     } else {
-      this.wtx = this.temp ? this.temp.beginWrite(st.beginWrite()) : st.beginWrite();
+      const main = st.beginWrite();
+      // alone on the engine, nothing else can read: overwrites may change committed pages in place
+      if (e.alone) main.writeInPlace?.(true);
+      this.wtx = this.temp ? this.temp.beginWrite(main) : main;
       e.writer = this;
     }
     // history capture starts before the first savepoint, so savepoint rollbacks truncate it;
     // with several connections it also feeds the VersionLog of their snapshots
     this.capture = attachCapture(e.mvcc, this.wtx, this.schema(), e.concurrent);
-    this.baseToken = this.wtx.savepoint();
+    // Savepoints named before the write transaction began map to one taken now. Without any, no
+    // savepoint is open between statements, so statements without a journal log no undo
+    // entries (txn.ts invariant 2): ROLLBACK discards the dirty set whole.
+    this.baseToken = this.savepoints.length !== 0 ? this.wtx.savepoint() : -1;
     for (const sp of this.savepoints) if (sp.token < 0) sp.token = this.baseToken;
     return this.wtx;
   }
@@ -629,16 +637,19 @@ export class Connection implements Session, ExecHost {
 
   /**
    * Runs one write statement with statement-level atomicity. In autocommit mode the statement
-   * is its own transaction.
+   * is its own transaction. A plan with `journal` false (statement-journal.ts: SQLite opens no
+   * statement journal for it) runs without a statement savepoint: an error keeps the rows it
+   * wrote before, as in SQLite, and, with no savepoint open, its changes log no undo entries.
    */
-  runWrite<T>(fn: () => T): T {
+  runWrite<T>(plan: { run(): T; readonly journal?: boolean }): T {
     const autocommit = !this.explicit && this.wtx === null;
     const w = this.ensureWriteTxn();
-    const token = w.savepoint();
+    // autocommit: an error rolls the whole transaction back, so no statement savepoint either
+    const token = plan.journal === false || autocommit ? -1 : w.savepoint();
     const deferredBefore = this.deferredViolations;
     this.statementFkViolations = 0;
     try {
-      const r = fn();
+      const r = plan.run();
       if (this.statementFkViolations > 0) {
         this.statementFkViolations = 0;
         throw sqliteError('FOREIGN KEY constraint failed', 'SQLITE_CONSTRAINT_FOREIGNKEY');
@@ -646,7 +657,7 @@ export class Connection implements Session, ExecHost {
       if (autocommit) {
         this.explicit = false;
         this.commitNow();
-      } else {
+      } else if (token > 0) {
         w.release(token);
       }
       return r;
@@ -657,10 +668,12 @@ export class Connection implements Session, ExecHost {
         this.rollbackNow();
       } else if (flags.fail && this.wtx) {
         // ON CONFLICT FAIL: changes the statement made before the failing row stay
-        w.release(token);
+        if (token > 0) w.release(token);
         if (autocommit) this.commitNow();
       } else if (autocommit || !this.wtx) {
         this.rollbackNow();
+      } else if (token < 0) {
+        // no statement journal (explicit transaction): the rows written before the error stay
       } else {
         w.rollbackTo(token);
         w.release(token);

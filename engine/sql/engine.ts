@@ -92,6 +92,8 @@ export class Engine {
       engines.set(key, e);
     }
     e.refs++;
+    // a second connection may read: the writer stops overwriting committed pages in place
+    if (e.refs > 1) e.storage.stopInPlaceWrites();
     return e;
   }
 
@@ -103,7 +105,13 @@ export class Engine {
   /** Another connection to this engine (db.asOf()); balanced by release(). */
   retain(): this {
     this.refs++;
+    this.storage.stopInPlaceWrites();
     return this;
+  }
+
+  /** Whether only one connection uses this engine (its write transactions may write in place, txn.ts invariant 5). */
+  get alone(): boolean {
+    return this.refs === 1;
   }
 
   release(): void {

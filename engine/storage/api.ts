@@ -214,6 +214,12 @@ export interface WriteTxn extends PageView {
   readonly behind?: boolean;
   /** Concurrent transactions only: the KeyInfo of every index opened on this transaction, by root. */
   readonly keyInfos?: ReadonlyMap<number, KeyInfo> | null;
+  /**
+   * Allows (true) or stops (false) overwriting leaf cells in the committed pages themselves
+   * (txn.ts invariant 5) instead of private copies: only while nothing but this transaction's
+   * connection can read the database. Off by default.
+   */
+  writeInPlace?(allow: boolean): void;
 }
 
 export type SynchronousLevel = 0 | 1 | 2 | 3; // OFF, NORMAL, FULL, EXTRA
@@ -252,5 +258,7 @@ export interface Storage {
   serialize(): Uint8Array;
   /** Verifies the file structure; returns problems in SQLite's wording, empty when ok. `trees` are the roots the schema names, with how to order index keys. */
   integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[];
+  /** Another connection may read from now on: the open write transaction stops writing in place (WriteTxn.writeInPlace). */
+  stopInPlaceWrites(): void;
   close(): void;
 }

@@ -18,6 +18,10 @@
  *   checkpoint: fsync log (NORMAL+) -> copy latest frames to the main file -> write header ->
  *          size the file -> fsync main (NORMAL+) -> reset the log (see hlog.ts invariants)
  *   close (last reference): checkpoint(TRUNCATE) -> remove log -> release lock
+ *   whenDurable (group-commit.ts): every commit takes a sequence number; an async fsync of the
+ *          log (and of the main file after an unsynced checkpoint) acknowledges all commits made
+ *          before it started; a FULL commit or a syncing checkpoint acknowledges everything.
+ *          A checkpoint syncs when synchronous >= NORMAL or when group commit is busy.
  *
  * Memory databases have no files: committed pages stay in the cache (never evicted) and a
  * commit only publishes. New cells' bytes stay in record arenas (record.ts) until a rebase cycle
@@ -44,7 +48,8 @@ import { SqliteError } from '../common/errors.js';
 import type { KeyInfo, SynchronousLevel } from './api.js';
 import { corrupt, ioError, notADatabase } from './errors.js';
 import { DbHeader, HELIOS_WRITE_VERSION, WRITER_VERSION_NUMBER } from './header.js';
-import { HLog, type LogPage } from './hlog.js';
+import { GroupCommit, registerGroupCommit, unregisterGroupCommit } from './group-commit.js';
+import { HLog } from './hlog.js';
 import { integrityCheck } from './integrity.js';
 import { LockFile } from './lockfile.js';
 import { BtPage, Geometry, PT_TABLE_INTERIOR, PT_TABLE_LEAF, RawPage, type Page, decodePage, encodePage, pageBytes } from './page.js';
@@ -62,6 +67,8 @@ export interface CoreOptions {
 }
 
 const JOURNAL_MAGIC = Buffer.from([0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7]);
+
+const EMPTY_IMAGE = Buffer.alloc(0);
 
 /** Pages read at once on sequential cache misses. */
 const READ_AHEAD = 32;
@@ -104,12 +111,19 @@ export class StorageCore {
   private rebaseQueue: number[] = [];
   private rebaseMark = 0;
   onFinalClose: (() => void) | null = null;
+  /** Durability acknowledgements (file databases only). */
+  readonly groupCommit: GroupCommit | null;
+  /** Unsynced checkpoints into the main file (synchronous = OFF) / how many a sync has covered. */
+  private mainDirtyGen = 0;
+  private mainSyncedGen = 0;
 
   private constructor(
     readonly vfs: Vfs | null,
     readonly path: string,
     readonly memory: boolean,
-  ) {}
+  ) {
+    this.groupCommit = memory ? null : new GroupCommit((done) => this.startDurabilitySync(done));
+  }
 
   static openMemory(opts: CoreOptions): StorageCore {
     const core = new StorageCore(null, ':memory:', true);
@@ -131,6 +145,7 @@ export class StorageCore {
       core.lock.release();
       throw e;
     }
+    registerGroupCommit(vfs, path, core.groupCommit!);
     return core;
   }
 
@@ -488,6 +503,10 @@ export class StorageCore {
     }
   }
 
+  /** Reused per commit: the page numbers and images handed to the log append. */
+  private readonly logPgnos: number[] = [];
+  private readonly logImages: Buffer[] = [];
+
   /** A dirty-page table for a new write transaction: reused, so its slot array is not regrown. */
   private spareDirty: PageCache | null = null;
   takeDirtyTable(): PageCache {
@@ -530,21 +549,31 @@ export class StorageCore {
     nh.readVersion = 1;
     nh.sqliteVersion = WRITER_VERSION_NUMBER;
     if (!this.memory) {
-      const pages: LogPage[] = [];
+      const pgnos = this.logPgnos;
+      const images = this.logImages;
+      let n = 0;
       for (const [pgno, p] of t.dirty) {
-        pages.push({ pgno, bytes: p.kind === 0 ? encodePage(p, this.geom, pgno === 1 ? nh : undefined, true) : pageBytes(p, this.geom, pgno === 1 ? nh : undefined) });
+        pgnos[n] = pgno;
+        images[n++] = p.kind === 0 ? encodePage(p, this.geom, pgno === 1 ? nh : undefined, true) : pageBytes(p, this.geom, pgno === 1 ? nh : undefined);
       }
       for (const pgno of this.unlogged) {
         if (t.dirty.has(pgno)) continue;
         const p = this.cache.get(pgno)!;
-        pages.push({ pgno, bytes: pageBytes(p, this.geom, pgno === 1 ? nh : undefined) });
+        pgnos[n] = pgno;
+        images[n++] = pageBytes(p, this.geom, pgno === 1 ? nh : undefined);
       }
+      const sync = this.synchronous >= 2;
       try {
-        this.log!.append(pages, nh.toBuffer(), this.synchronous >= 2);
+        this.log!.append(pgnos, images, n, nh, sync);
       } catch (e) {
         this.endTxn(t);
         throw e;
+      } finally {
+        // do not keep page images (or, after a big transaction, big arrays) alive
+        if (n > 1024) pgnos.length = images.length = 0;
+        else images.fill(EMPTY_IMAGE, 0, n);
       }
+      this.groupCommit!.noteCommit(sync && this.mainDirtyGen === this.mainSyncedGen);
     }
     const durable = !this.memory;
     for (const [pgno, p] of t.dirty) {
@@ -613,8 +642,14 @@ export class StorageCore {
       }
       return [0, 0, 0];
     }
-    const sync = this.synchronous >= 1;
-    if (sync) log.sync();
+    const gc = this.groupCommit!;
+    // group commit invariant 5: never reset the log under a sync whose commits only it holds
+    const sync = this.synchronous >= 1 || gc.busy;
+    const committed = gc.committed;
+    if (sync) {
+      log.sync();
+      if (this.mainDirtyGen === this.mainSyncedGen) gc.markDurable(committed);
+    }
     const ps = this.header.pageSize;
     const file = this.file!;
     const entries = [...log.index.entries()].sort((a, b) => a[0] - b[0]);
@@ -644,6 +679,10 @@ export class StorageCore {
     } catch (e) {
       throw ioError(e, 'write');
     }
+    if (sync) {
+      this.mainSyncedGen = this.mainDirtyGen;
+      gc.markDurable(committed);
+    } else this.mainDirtyGen++;
     log.reset(mode === 'TRUNCATE');
     return mode === 'TRUNCATE' ? [0, 0, 0] : [0, frames, frames];
   }
@@ -686,21 +725,56 @@ export class StorageCore {
     if (--this.refs > 0) return;
     if (this.writeTxn) this.endTxn(this.writeTxn);
     let removeLog = false;
+    let failure: Error | null = null;
     if (!this.memory && this.log) {
       if (this.canWrite) {
         try {
           this.checkpoint('TRUNCATE');
           removeLog = true;
-        } catch {
+        } catch (e) {
+          failure = e instanceof Error ? e : new Error(String(e));
           removeLog = false;
         }
       }
     }
+    this.endGroupCommit(failure);
     this.closeFiles(removeLog);
     this.lock?.release();
     this.cache.clear();
     this.closed = true;
     this.onFinalClose?.();
+  }
+
+  /**
+   * One durability sync for group commit: the log, plus the main file when an unsynced
+   * checkpoint put committed pages there. Reports once both finished (the first error).
+   */
+  private startDurabilitySync(done: (err: Error | null) => void): void {
+    const files: VfsFile[] = [];
+    if (this.log !== null && this.log.file !== null) files.push(this.log.file);
+    const mainGen = this.mainDirtyGen;
+    const syncMain = mainGen !== this.mainSyncedGen && this.file !== null;
+    if (syncMain) files.push(this.file!);
+    if (files.length === 0) {
+      setImmediate(done, null);
+      return;
+    }
+    let left = files.length;
+    let first: Error | null = null;
+    const one = (err: Error | null): void => {
+      if (err !== null && first === null) first = err;
+      if (--left !== 0) return;
+      if (first === null && syncMain && mainGen > this.mainSyncedGen) this.mainSyncedGen = mainGen;
+      done(first);
+    };
+    for (const f of files) f.syncAsync(one);
+  }
+
+  private endGroupCommit(cause: Error | null): void {
+    const gc = this.groupCommit;
+    if (gc === null) return;
+    gc.shutdown(cause);
+    if (this.vfs !== null) unregisterGroupCommit(this.vfs, this.path, gc);
   }
 
   private closeFiles(removeLog: boolean): void {
@@ -726,6 +800,7 @@ export class StorageCore {
 
   /** For crash tests: forget everything without writing (as if the process died). */
   abandon(): void {
+    this.endGroupCommit(new Error('the database was abandoned'));
     this.closed = true;
     this.cache.clear();
     this.onFinalClose?.();

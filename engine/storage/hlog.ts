@@ -35,6 +35,7 @@
 import { randomInt } from 'node:crypto';
 import { checksum, ckState } from './checksum.js';
 import { ioError } from './errors.js';
+import type { DbHeader } from './header.js';
 import { readFully, type Vfs, type VfsFile } from './vfs.js';
 
 export const LOG_MAGIC = 0x484c4f47;
@@ -43,10 +44,24 @@ export const LOG_HEADER_SIZE = 32;
 export const FRAME_HEADER_SIZE = 24;
 export const COMMIT_PAYLOAD = 104;
 const CHUNK = 8 << 20;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-export interface LogPage {
-  pgno: number;
-  bytes: Buffer;
+/**
+ * checksum.ts's algorithm over one frame in a word view: header words 0..3 (`w`..`w+3`), then
+ * the payload from word `w+6` to `end`; result in ckState. A small function of its own so that
+ * it is optimised early (a loop inside the larger append() runs interpreted for a while).
+ */
+function frameChecksum(words: Int32Array, w: number, end: number, s0: number, s1: number): void {
+  let a = (s0 + words[w] + s1) | 0;
+  let b = (s1 + words[w + 1] + a) | 0;
+  a = (a + words[w + 2] + b) | 0;
+  b = (b + words[w + 3] + a) | 0;
+  for (let k = w + 6; k < end; k += 2) {
+    a = (a + words[k] + b) | 0;
+    b = (b + words[k + 1] + a) | 0;
+  }
+  ckState.s0 = a >>> 0;
+  ckState.s1 = b >>> 0;
 }
 
 export class HLog {
@@ -65,8 +80,11 @@ export class HLog {
   commits = 0;
   /** Database header of the last committed transaction found by recovery. */
   recoveredHeader: Buffer | null = null;
-  /** Reused buffer for building frames. */
+  /** Reused buffer for building frames, and a word view of it (little-endian hosts). */
   private scratch: Buffer | null = null;
+  private words: Int32Array | null = null;
+  /** Reused: file offsets of the page frames of the append in progress. */
+  private readonly offsets: number[] = [];
 
   constructor(
     readonly vfs: Vfs,
@@ -179,42 +197,37 @@ export class HLog {
   }
 
   /**
-   * Appends one transaction: its page frames and a commit record carrying `dbHeader`, in as few
-   * writes as possible, then syncs if asked. On failure nothing is committed (the in-memory
-   * state is unchanged and the next append overwrites the partial frames).
+   * Appends one transaction: page frames for `pgnos[i]` / `images[i]` (i < n) and a commit record
+   * carrying `dbHeader`, in as few writes as possible (one, up to CHUNK bytes), then syncs if
+   * asked. On failure nothing is committed (the in-memory state is unchanged and the next append
+   * overwrites the partial frames). Hot path of every commit: no allocation once the scratch
+   * buffer has grown; frame words are written and checksummed through an Int32Array view of it.
    */
-  append(pages: readonly LogPage[], dbHeader: Buffer, sync: boolean): void {
+  append(pgnos: readonly number[], images: readonly Buffer[], n: number, dbHeader: DbHeader, sync: boolean): void {
     const f = this.ensureFile();
+    if (this.end === 0) this.startGeneration(f);
     const ps = this.pageSize;
     const frameSize = FRAME_HEADER_SIZE + ps;
-    let start = this.end;
-    let needHeader = start === 0;
+    const start = this.end;
     let s0 = this.s0;
     let s1 = this.s1;
-    let salt1 = this.salt1;
-    let salt2 = this.salt2;
-    let headerBuf: Buffer | null = null;
-    if (needHeader) {
-      if (this.salt2 === 0 && this.salt1 === 0) this.salt1 = randomInt(0x7fffffff);
-      salt1 = this.salt1;
-      salt2 = this.salt2 = randomInt(1, 0x7fffffff);
-      headerBuf = this.headerBytes();
-      s0 = ckState.s0;
-      s1 = ckState.s1;
-      start = LOG_HEADER_SIZE;
-    }
-    const total = pages.length * frameSize + FRAME_HEADER_SIZE + COMMIT_PAYLOAD;
+    const salt1 = this.salt1 >>> 0;
+    const salt2 = this.salt2 >>> 0;
+    const total = n * frameSize + FRAME_HEADER_SIZE + COMMIT_PAYLOAD;
     const chunkCap = Math.max(frameSize + FRAME_HEADER_SIZE + COMMIT_PAYLOAD, Math.min(total, CHUNK));
-    if (this.scratch === null || this.scratch.length < chunkCap) this.scratch = Buffer.allocUnsafeSlow(Math.max(chunkCap, 4 * frameSize));
+    if (this.scratch === null || this.scratch.length < chunkCap) {
+      this.scratch = Buffer.allocUnsafeSlow(Math.max(chunkCap, 4 * frameSize));
+      this.words = LITTLE_ENDIAN ? new Int32Array(this.scratch.buffer, 0, this.scratch.length >>> 2) : null;
+    }
     const buf = this.scratch;
+    const words = this.words;
+    const offsets = this.offsets;
     let used = 0;
     let pos = start;
-    const offsets: number[] = new Array(pages.length);
     let phase: 'write' | 'fsync' = 'write';
     try {
-      if (headerBuf) f.write(headerBuf, 0, LOG_HEADER_SIZE, 0);
-      for (let i = 0; i <= pages.length; i++) {
-        const commit = i === pages.length;
+      for (let i = 0; i <= n; i++) {
+        const commit = i === n;
         const plen = commit ? COMMIT_PAYLOAD : ps;
         if (used + FRAME_HEADER_SIZE + plen > chunkCap) {
           f.write(buf, 0, used, pos);
@@ -222,23 +235,42 @@ export class HLog {
           used = 0;
         }
         const o = used;
-        buf.writeUInt32LE(commit ? 0 : pages[i].pgno, o);
-        buf.writeUInt32LE(commit ? pages.length : 0, o + 4);
-        buf.writeUInt32LE(salt1 >>> 0, o + 8);
-        buf.writeUInt32LE(salt2 >>> 0, o + 12);
+        const pgno = commit ? 0 : pgnos[i];
+        const count = commit ? n : 0;
+        if (words !== null) {
+          const w = o >>> 2; // frames start at multiples of 8 (header 24, page sizes, payload 104)
+          words[w] = pgno;
+          words[w + 1] = count;
+          words[w + 2] = salt1;
+          words[w + 3] = salt2;
+        } else {
+          buf.writeUInt32LE(pgno, o);
+          buf.writeUInt32LE(count, o + 4);
+          buf.writeUInt32LE(salt1, o + 8);
+          buf.writeUInt32LE(salt2, o + 12);
+        }
         if (commit) {
-          dbHeader.copy(buf, o + FRAME_HEADER_SIZE, 0, 100);
+          dbHeader.write(buf, o + FRAME_HEADER_SIZE);
           buf.writeUInt32LE((this.commits + 1) >>> 0, o + FRAME_HEADER_SIZE + 100);
         } else {
-          pages[i].bytes.copy(buf, o + FRAME_HEADER_SIZE, 0, ps);
+          images[i].copy(buf, o + FRAME_HEADER_SIZE, 0, ps);
           offsets[i] = pos + o + FRAME_HEADER_SIZE;
         }
-        checksum(buf, o, 16, s0, s1);
-        checksum(buf, o + FRAME_HEADER_SIZE, plen, ckState.s0, ckState.s1);
-        s0 = ckState.s0;
-        s1 = ckState.s1;
-        buf.writeUInt32LE(s0, o + 16);
-        buf.writeUInt32LE(s1, o + 20);
+        if (words !== null) {
+          const w = o >>> 2;
+          frameChecksum(words, w, w + ((FRAME_HEADER_SIZE + plen) >>> 2), s0, s1);
+          s0 = ckState.s0;
+          s1 = ckState.s1;
+          words[w + 4] = s0;
+          words[w + 5] = s1;
+        } else {
+          checksum(buf, o, 16, s0, s1);
+          checksum(buf, o + FRAME_HEADER_SIZE, plen, ckState.s0, ckState.s1);
+          s0 = ckState.s0;
+          s1 = ckState.s1;
+          buf.writeUInt32LE(s0, o + 16);
+          buf.writeUInt32LE(s1, o + 20);
+        }
         used += FRAME_HEADER_SIZE + plen;
       }
       f.write(buf, 0, used, pos);
@@ -254,12 +286,36 @@ export class HLog {
       }
       throw ioError(e, phase);
     }
-    for (let i = 0; i < pages.length; i++) this.index.set(pages[i].pgno, offsets[i]);
+    const index = this.index;
+    for (let i = 0; i < n; i++) index.set(pgnos[i], offsets[i]);
+    if (n > 1024) offsets.length = 0;
     this.end = pos;
     this.s0 = s0;
     this.s1 = s1;
-    this.frames += pages.length;
+    this.frames += n;
     this.commits++;
+  }
+
+  /**
+   * First append after a reset (or into a new log): a new salt-2 and a new header, so that every
+   * frame of the previous generation is stale. The log then holds a valid header and no frame
+   * (an empty log for recovery); `end` and the running checksum start after it. Kept out of
+   * append() so that its rare path does not deoptimise the hot one.
+   */
+  private startGeneration(f: VfsFile): void {
+    if (this.salt2 === 0 && this.salt1 === 0) this.salt1 = randomInt(0x7fffffff);
+    this.salt2 = randomInt(1, 0x7fffffff);
+    const header = this.headerBytes();
+    const s0 = ckState.s0;
+    const s1 = ckState.s1;
+    try {
+      f.write(header, 0, LOG_HEADER_SIZE, 0);
+    } catch (e) {
+      throw ioError(e, 'write');
+    }
+    this.end = LOG_HEADER_SIZE;
+    this.s0 = s0;
+    this.s1 = s1;
   }
 
   /** Reads the latest committed image of `pgno` into `buf`; false if the log does not hold it. */

@@ -621,6 +621,9 @@ function encodeTableLeafPatched(p: BtPage, out: Buffer, geom: Geometry, rebase: 
   const offs = p.offs;
   const nPays = p.nPay;
   const keys = p.keys;
+  // copied first: the copy streams the image through the CPU cache, where the checks below then
+  // read it (when a check fails, the caller's full encode overwrites every byte of `out`)
+  img.copy(out, 0, 0, geom.pageSize);
   let changed = 0;
   for (let i = 0; i < n; i++) {
     let c = (img[ptr + 2 * i] << 8) | img[ptr + 2 * i + 1];
@@ -628,6 +631,13 @@ function encodeTableLeafPatched(p: BtPage, out: Buffer, geom: Geometry, rebase: 
     // the payload size (local: the cell has no overflow page), then the rowid, as minimal varints
     const nPay = nPays[i];
     if (nPay > maxLocal) return false;
+    if (bufs[i] === img) {
+      // a cell still in the image: the bytes before its payload are its own header, in minimal
+      // form (see encodeLeafCells), so it is the image's cell i iff pointer i is where that
+      // header starts
+      if (offs[i] !== c + (nPay < 0x80 ? 1 : varintLen(nPay)) + varintLen(keys[i]) || offs[i] + nPay > u) return false;
+      continue;
+    }
     if (nPay < 0x80) {
       if (img[c] !== nPay) return false;
       c++;
@@ -652,10 +662,8 @@ function encodeTableLeafPatched(p: BtPage, out: Buffer, geom: Geometry, rebase: 
       c += varintLength.n;
     }
     if (c + nPay > u) return false;
-    if (bufs[i] !== img) changed++;
-    else if (offs[i] !== c) return false;
+    changed++;
   }
-  img.copy(out, 0, 0, geom.pageSize);
   if (changed === 0 && !rebase) return true;
   for (let i = 0; i < n; i++) {
     const src = bufs[i];

@@ -30,7 +30,10 @@ export class StorageHandle implements Storage {
     return this.core;
   }
   read(): ReadView {
-    return this.live().readView;
+    const core = this.live();
+    // txn.ts invariant 5: a reader never sees a write transaction's in-place overwrites
+    core.writeTxn?.materializeInPlace();
+    return core.readView;
   }
   beginWrite(): WriteTxn {
     const core = this.live();
@@ -67,7 +70,12 @@ export class StorageHandle implements Storage {
     return this.live().checkpoint(mode);
   }
   serialize(): Uint8Array {
-    return this.live().serialize();
+    const core = this.live();
+    core.writeTxn?.materializeInPlace();
+    return core.serialize();
+  }
+  stopInPlaceWrites(): void {
+    this.live().writeTxn?.writeInPlace(false);
   }
   integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[] {
     return this.live().integrityCheck(trees, maxErrors);

@@ -94,6 +94,9 @@ export class TableTreeImpl implements TableTree {
       h.page = p;
       h.idx = i;
       h.gen = this.src.genBox.v;
+      // loaded now, beside the record, for an UPDATE's overwriteFound: the two cache misses
+      // then overlap instead of the second stalling the write
+      h.nPay = p.nPay[i];
       return cellRecord(this.src, p, i);
     }
     return undefined;
@@ -236,7 +239,7 @@ export class TableTreeImpl implements TableTree {
     if (p === null || h.gen !== w.genBox.v || pos >= p.n || p.keys[pos] !== rowid) return false;
     const maxLocal = w.geom.maxLocalTable;
     // a table leaf's payload is local (ovfl 0, nLoc = nPay) exactly when nPay <= maxLocal
-    const oldPay = p.nPay[pos];
+    const oldPay = h.nPay; // p.nPay[pos]: unchanged since the get (same generation)
     if (oldPay > maxLocal || nPay > maxLocal || p.type !== PT_TABLE_LEAF || w.page(p.pgno) !== p) return false;
     const keyLen = varintLen(rowid);
     const used = p.used - (2 + varintLen(oldPay) + keyLen + oldPay) + 2 + varintLen(nPay) + keyLen + nPay;
@@ -309,13 +312,14 @@ export class TableTreeImpl implements TableTree {
  * Where the last successful TableTreeImpl.get found its row (any tree: one module-wide slot, so
  * no allocation), for overwriteFound. `gen` is the source's generation at the time.
  */
-const lastFound: { src: PageSource | null; root: number; rowid: Rowid; page: BtPage | null; idx: number; gen: number } = {
+const lastFound: { src: PageSource | null; root: number; rowid: Rowid; page: BtPage | null; idx: number; gen: number; nPay: number } = {
   src: null,
   root: 0,
   rowid: 0,
   page: null,
   idx: 0,
   gen: 0,
+  nPay: 0,
 };
 
 /** Frees every page of the tree but the root, and every overflow chain; the root becomes an empty leaf. */

@@ -27,6 +27,18 @@
  *     own pages, whatever commits since. It may publish its pages only while nothing committed
  *     since it began (`behind` false); otherwise the layer above replays its row changes in an
  *     exclusive transaction (engine/mvcc/concurrent-commit.ts).
+ *  5. The exception to 1, in-place overwrites: while the layer above allows it (`writeInPlace`:
+ *     no other connection can read this database), no savepoint is open and no concurrent
+ *     transaction exists, an overwrite of a leaf cell (table-tree.ts overwriteFound) changes the
+ *     committed page object in the cache itself instead of a private copy, and logs the old cell
+ *     in the undo log (whose entries are then all such overwrites). Those pages (`inPlace`) are
+ *     pinned (not `durable`, so never evicted) until the transaction ends. Commit publishes them
+ *     like dirty pages; rollback restores them from the log. Anything else that would read or
+ *     copy them first converts them (`materializeInPlace`): private copies of their current
+ *     state go into `dirty` and the cache's objects get their committed state back. That is
+ *     done before a savepoint is taken, before a structural change to such a page, when a
+ *     ReadView or another transaction reads, and when the layer above withdraws the permission.
+ *     An UPDATE of many rows by key so skips the per-page array copies of copy-on-write.
  */
 import { SqliteError } from '../common/errors.js';
 import type { IndexTree, KeyInfo, RowChangeSink, TableTree, WriteTxn } from './api.js';
@@ -98,8 +110,20 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
    * transaction of the core, so automatic rowids never collide (table-tree.ts maxRowid/insert).
    */
   rowidHwm: Map<number, number | bigint> | null = null;
+  /** Invariant 5: whether in-place overwrites are allowed (set by the layer above). */
+  private inPlaceAllowed = false;
+  /** Invariant 5: the committed page objects overwritten in place, by page number. */
+  private readonly inPlace = new PageCache();
+  /** Their `durable` flags before they were pinned, in `inPlacePages` order. */
+  private inPlacePages: BtPage[] = [];
+  private inPlaceDurable: boolean[] = [];
+  /** The core's commit generation when this transaction began (it changes only by its commit). */
+  private readonly startGen: number;
 
   constructor(readonly core: StorageCore) {
+    // a transaction that starts reads the committed state: in-place overwrites become copies first
+    core.writeTxn?.materializeInPlace();
+    this.startGen = core.commitGen.v;
     this.dirty = core.takeDirtyTable();
     this.header = core.header.clone();
     this.geom = core.geom;
@@ -177,6 +201,7 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   private privatePage(pgno: number): BtPage {
     this.check();
     this.genBox.v++;
+    if (this.inPlacePages.length !== 0 && this.inPlace.has(pgno)) this.materializeInPlace();
     const d = this.dirty.get(pgno);
     if (d !== undefined) {
       if (this.spCount !== 0 && d.spEpoch !== this.epoch) {
@@ -203,9 +228,19 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
    * before making it. Unlike `writable`, an already private page is not copied for the undo log.
    */
   cellWritable(pgno: number): BtPage {
-    const p = this.cellOverwritable(pgno);
+    const p = this.dirtyBtPage(pgno) ?? this.inPlacePage(pgno) ?? this.privatePage(pgno);
     if (p.owned !== OWN_ALL) p.own(OWN_ALL);
     return p;
+  }
+
+  /** The private page for `pgno` when the dirty set has it decoded (the generation moves on). */
+  private dirtyBtPage(pgno: number): BtPage | undefined {
+    const d = this.dirty.get(pgno);
+    if (d !== undefined && d.kind === 0 && this.open) {
+      this.genBox.v++;
+      return d;
+    }
+    return undefined;
   }
 
   /**
@@ -214,17 +249,72 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
    * modifies (page.ts), so that the copy-on-write of a leaf copies only those.
    */
   cellOverwritable(pgno: number): BtPage {
-    const d = this.dirty.get(pgno);
-    if (d !== undefined && d.kind === 0 && this.open) {
-      this.genBox.v++;
-      return d;
+    return this.dirtyBtPage(pgno) ?? this.inPlacePage(pgno) ?? this.privatePage(pgno);
+  }
+
+  /**
+   * Invariant 5: the cache's own page object for a cell-level change in place, when allowed
+   * and the cache holds the page decoded; the caller logs the change with noteCell/noteOverwrite.
+   */
+  private inPlacePage(pgno: number): BtPage | undefined {
+    if (!this.inPlaceAllowed || this.spCount !== 0 || this.frozen !== null || !this.open || this.core.concurrentTxns.size !== 0) return undefined;
+    let c: Page | undefined = this.inPlace.get(pgno);
+    if (c === undefined) c = this.core.cache.get(pgno);
+    if (c === undefined || c.kind !== 0) return undefined;
+    this.genBox.v++;
+    if (!this.inPlace.has(pgno)) {
+      this.inPlace.set(pgno, c);
+      this.inPlacePages.push(c);
+      this.inPlaceDurable.push(c.durable);
+      c.durable = false;
     }
-    return this.privatePage(pgno);
+    return c;
+  }
+
+  /**
+   * Allows (true) or stops (false) in-place overwrites (invariant 5). The layer above allows
+   * them only while no other connection can read this database, and stops them when one may.
+   */
+  writeInPlace(allow: boolean): void {
+    this.inPlaceAllowed = allow;
+    if (!allow) this.materializeInPlace();
+  }
+
+  /**
+   * Invariant 5: private copies of the pages overwritten in place (their current state) go into
+   * the dirty set, and the cache's objects get their committed state back from the undo log.
+   */
+  materializeInPlace(): void {
+    const pages = this.inPlacePages;
+    if (pages.length === 0) return;
+    for (const p of pages) {
+      const c = p.clone();
+      c.own(OWN_ALL);
+      this.dirty.set(p.pgno, c);
+    }
+    this.restoreInPlace();
+  }
+
+  /** Invariant 5: gives the pages overwritten in place their committed state back, and unpins them. */
+  private restoreInPlace(): void {
+    this.undo.rollbackTo(0, { dirty: this.inPlace, freedLeaves: this.freedLeaves });
+    const pages = this.inPlacePages;
+    for (let i = 0; i < pages.length; i++) pages[i].durable = this.inPlaceDurable[i];
+    this.forgetInPlace();
+  }
+
+  private forgetInPlace(): void {
+    this.inPlace.clearKeepSlots();
+    this.inPlacePages = [];
+    this.inPlaceDurable = [];
   }
 
   /** Logs a cell-level change of `p` (from `cellWritable`) that is about to be made. */
   noteCell(kind: typeof U_CELL_INSERTED | typeof U_CELL_REPLACED | typeof U_CELL_REMOVED, p: BtPage, pos: number): void {
-    if (this.spCount === 0 || p.spEpoch === this.epoch) return;
+    if (this.spCount === 0) {
+      // invariant 5: a change in place is always logged (rollback restores it)
+      if (this.inPlacePages.length === 0 || this.inPlace.get(p.pgno) !== p) return;
+    } else if (p.spEpoch === this.epoch) return;
     if (kind === U_CELL_INSERTED) this.undo.cellInserted(p.pgno, pos);
     else this.undo.cellSaved(kind, p, pos);
   }
@@ -234,12 +324,18 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
    * bytes is local (table-tree.ts overwriteFound).
    */
   noteOverwrite(p: BtPage, pos: number, nPay: number): void {
-    if (this.spCount === 0 || p.spEpoch === this.epoch) return;
+    if (this.spCount === 0) {
+      // invariant 5: an in-place overwrite is always logged (rollback restores it)
+      if (this.inPlacePages.length !== 0 && this.inPlace.get(p.pgno) === p) this.undo.cellOverwritten(p, pos, nPay);
+      return;
+    }
+    if (p.spEpoch === this.epoch) return;
     this.undo.cellOverwritten(p, pos, nPay);
   }
 
   writableRaw(pgno: number): RawPage {
     this.check();
+    if (this.inPlacePages.length !== 0 && this.inPlace.has(pgno)) this.materializeInPlace();
     this.genBox.v++;
     const d = this.dirty.get(pgno);
     if (d !== undefined && d.kind === 1) {
@@ -316,6 +412,7 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
 
   freePage(pgno: number): void {
     this.check();
+    if (this.inPlacePages.length !== 0 && this.inPlace.has(pgno)) this.materializeInPlace();
     const h = this.header;
     if (pgno < 2 || pgno > h.pageCount) throw corrupt(`freeing page ${pgno} out of range`);
     const maxLeaves = Math.floor(this.geom.usable / 4) - 8;
@@ -383,6 +480,8 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
 
   savepoint(): number {
     this.check();
+    // invariant 5: savepoint entries assume copy-on-write pages
+    this.materializeInPlace();
     const k = this.spCount++;
     let sp = this.sps[k];
     if (sp === undefined) this.sps[k] = sp = { mark: 0, epoch: 0, header: new DbHeader(), sinkMark: 0 };
@@ -420,6 +519,8 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
 
   commit(): void {
     this.check();
+    // invariant 5: pages overwritten in place are published (and logged) like private ones
+    for (const p of this.inPlacePages) this.dirty.set(p.pgno, p);
     this.core.commitTxn(this);
   }
 
@@ -431,6 +532,11 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   /** Called by the core when the transaction ends either way. */
   close(): void {
     this.open = false;
+    if (this.inPlacePages.length !== 0) {
+      // invariant 5: unless the commit published them, the cache's pages get their state back
+      if (this.core.commitGen.v === this.startGen) this.restoreInPlace();
+      else this.forgetInPlace();
+    }
     const d = this.dirty;
     if (d !== EMPTY_DIRTY) {
       this.dirty = EMPTY_DIRTY;

@@ -1,11 +1,14 @@
 /**
- * Fault-injecting VFS wrapper for tests. Counts write and sync calls across all files and, when
- * the configured operation number is reached, injects:
+ * Fault-injecting VFS wrapper for tests. Counts write and sync calls (sync and syncAsync alike;
+ * `asyncSyncs` counts the latter alone) across all files and, when the configured operation
+ * number is reached, injects:
  *   'crash' - the call does nothing and throws `SimulatedCrash`; every later call throws too
  *             (the process is "dead"; inspect the underlying VFS's crash image);
  *   'torn'  - a write stores only its first half (rounded down to 512 bytes), then crashes;
  *   'ENOSPC' / 'EIO' - the call throws a node-style error with that code; later calls work
  *             unless `sticky` is set (then every write/sync fails until `clear()`).
+ * An async sync decides its fault when it is called and reports on a later turn (setImmediate);
+ * a 'crash' there kills the "process" at once, and the callback gets the SimulatedCrash.
  */
 import type { OpenMode, Vfs, VfsFile } from './vfs.js';
 import { vfsError } from './vfs.js';
@@ -35,6 +38,7 @@ export class FaultVfs implements Vfs {
   readonly name = 'fault';
   writes = 0;
   syncs = 0;
+  asyncSyncs = 0;
   counted = 0;
   dead = false;
   plan: FaultPlan | undefined;
@@ -128,6 +132,26 @@ class FaultFile implements VfsFile {
     }
     if (k) throw vfsError(k, 'injected fsync failure');
     this.f.sync();
+  }
+  syncAsync(done: (err: Error | null) => void): void {
+    let k: FaultKind | undefined;
+    try {
+      k = this.vfs.fault('sync', this.path);
+    } catch (e) {
+      setImmediate(done, e as Error);
+      return;
+    }
+    this.vfs.asyncSyncs++;
+    if (k === 'crash' || k === 'torn') {
+      this.vfs.dead = true;
+      setImmediate(done, new SimulatedCrash());
+      return;
+    }
+    if (k) {
+      setImmediate(done, vfsError(k, 'injected fsync failure'));
+      return;
+    }
+    this.f.syncAsync(done);
   }
   close(): void {
     if (this.vfs.dead) return;

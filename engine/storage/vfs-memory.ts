@@ -71,6 +71,15 @@ class MemFile implements VfsFile {
     this.check();
     this.data.sync();
   }
+  /** Captures the durable image now (what the fsync covers), reports on a later turn. */
+  syncAsync(done: (err: Error | null) => void): void {
+    if (this.closed) {
+      setImmediate(done, vfsError('EBADF', 'file closed'));
+      return;
+    }
+    this.data.sync();
+    setImmediate(done, null);
+  }
   close(): void {
     this.closed = true;
   }

@@ -1,11 +1,22 @@
 /**
- * VFS over node:fs with synchronous calls (openSync/readSync/writeSync/fsyncSync/ftruncateSync).
+ * VFS over node:fs with synchronous calls (openSync/readSync/writeSync/fsyncSync/ftruncateSync),
+ * and `syncAsync` through fs.fsync (libuv's thread pool). A close() while async syncs are in
+ * flight is deferred until the last one finishes: the descriptor stays ours (not reused by a
+ * later open) while a thread may still fsync it.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { OpenMode, Vfs, VfsFile } from './vfs.js';
+import { vfsError } from './vfs.js';
+
+/** fsync calls made through NodeVfs files in this process (for benchmarks and tests). */
+export const nodeSyncCount = { sync: 0, syncAsync: 0 };
 
 class NodeFile implements VfsFile {
+  /** Async syncs not finished yet. */
+  private inFlight = 0;
+  /** close() was called while syncs were in flight: close when the last finishes. */
+  private closePending = false;
   constructor(private fd: number) {}
   read(buf: Uint8Array, offset: number, length: number, position: number): number {
     return fs.readSync(this.fd, buf, offset, length, position);
@@ -25,11 +36,35 @@ class NodeFile implements VfsFile {
     fs.ftruncateSync(this.fd, size);
   }
   sync(): void {
+    nodeSyncCount.sync++;
     fs.fsyncSync(this.fd);
   }
+  syncAsync(done: (err: Error | null) => void): void {
+    if (this.fd < 0 || this.closePending) {
+      setImmediate(done, vfsError('EBADF', 'file closed'));
+      return;
+    }
+    nodeSyncCount.syncAsync++;
+    this.inFlight++;
+    fs.fsync(this.fd, (err) => {
+      if (--this.inFlight === 0 && this.closePending) this.closeNow();
+      done(err);
+    });
+  }
   close(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
-    this.fd = -1;
+    if (this.inFlight !== 0) {
+      this.closePending = true;
+      return;
+    }
+    this.closeNow();
+  }
+  private closeNow(): void {
+    this.closePending = false;
+    if (this.fd >= 0) {
+      const fd = this.fd;
+      this.fd = -1;
+      fs.closeSync(fd);
+    }
   }
 }
 

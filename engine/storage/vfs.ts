@@ -1,6 +1,7 @@
 /**
  * The file abstraction under the pager and the log. All calls are synchronous (the better-sqlite3
- * API is synchronous). Implementations: `NodeVfs` (node:fs), `MemoryVfs` (in-process files, for
+ * API is synchronous) except `syncAsync`, the durability barrier of group commit
+ * (group-commit.ts), which runs off the JavaScript thread so that commits continue meanwhile. Implementations: `NodeVfs` (node:fs), `MemoryVfs` (in-process files, for
  * `:memory:`-style use and tests) and `FaultVfs` (a wrapper injecting crashes, torn writes, ENOSPC
  * and EIO for tests).
  *
@@ -20,6 +21,14 @@ export interface VfsFile {
   size(): number;
   truncate(size: number): void;
   sync(): void;
+  /**
+   * Starts an fsync without blocking; `done(null)` once every write completed before this call is
+   * on stable storage, `done(err)` (a node-style error, or SimulatedCrash under FaultVfs) if it
+   * failed. `done` is always called later, never synchronously. After `close()` it reports EBADF.
+   * A `close()` while syncs are in flight releases the file only once they have finished, so the
+   * operating system never reuses the descriptor under a running fsync.
+   */
+  syncAsync(done: (err: Error | null) => void): void;
   close(): void;
 }
 

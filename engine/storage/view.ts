@@ -32,10 +32,13 @@ export class ReadViewImpl implements ReadView, PageSource {
     return this.core.header.pageCount;
   }
   page(pgno: number): BtPage {
+    // txn.ts invariant 5: a reader never sees a write transaction's in-place overwrites
+    this.core.writeTxn?.materializeInPlace();
     return this.core.btPage(pgno);
   }
   raw(pgno: number): Buffer {
     if (pgno < 1 || pgno > this.core.header.pageCount) throw corrupt(`page ${pgno} out of range`);
+    this.core.writeTxn?.materializeInPlace();
     return this.core.rawBytes(pgno);
   }
   leafBytes(pgno: number): Buffer | null {

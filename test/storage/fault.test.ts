@@ -223,3 +223,47 @@ describe('ENOSPC and EIO', () => {
     expect([...readGroups(mem)!].sort()).toEqual([1, 2, 3, 4, 5]);
   });
 });
+
+describe('async sync (group commit) fault points', () => {
+  const syncAsync = (f: { syncAsync(done: (e: Error | null) => void): void }): Promise<Error | null> => new Promise((r) => f.syncAsync(r));
+
+  it('counts async syncs with the sync ones and injects EIO / ENOSPC / crash there, reporting later', async () => {
+    const mem = new MemoryVfs();
+    const f = new FaultVfs(mem);
+    const file = f.open('/x/a', 'rwc');
+    file.write(Buffer.from('abcd'), 0, 4, 0);
+    expect(await syncAsync(file)).toBeNull();
+    expect([f.syncs, f.asyncSyncs]).toEqual([1, 1]);
+    expect(mem.crashImage('synced').contents('/x/a')).toEqual(new Uint8Array(Buffer.from('abcd')));
+    for (const kind of ['EIO', 'ENOSPC'] as const) {
+      f.counted = 0;
+      f.plan = { op: 'sync', at: 1, kind };
+      file.write(Buffer.from('efgh'), 0, 4, 4);
+      let called = false;
+      const p = new Promise<Error | null>((r) =>
+        file.syncAsync((e) => {
+          called = true;
+          r(e);
+        }),
+      );
+      expect(called).toBe(false); // never synchronously
+      expect(await p).toMatchObject({ code: kind });
+      // the failed sync made nothing durable
+      expect(mem.crashImage('synced').contents('/x/a')!.length).toBe(4);
+      f.clear();
+    }
+    f.counted = 0;
+    f.plan = { op: 'sync', at: 1, kind: 'crash' };
+    const e = await syncAsync(file);
+    expect(e).toMatchObject({ code: 'ESIMULATEDCRASH' });
+    expect(f.dead).toBe(true);
+    expect(() => file.write(Buffer.from('z'), 0, 1, 0)).toThrow();
+  });
+
+  it('a closed memory file reports EBADF from syncAsync', async () => {
+    const mem = new MemoryVfs();
+    const file = mem.open('/x/b', 'rwc');
+    file.close();
+    expect(await syncAsync(file)).toMatchObject({ code: 'EBADF' });
+  });
+});

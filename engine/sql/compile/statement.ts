@@ -32,6 +32,8 @@ export interface RunPlan {
   readonly columns: readonly ColumnDescriptor[];
   /** Needs the write transaction (statement atomicity, autocommit commit). */
   readonly write: boolean;
+  /** False when SQLite opens no statement journal for it (statement-journal.ts): no statement savepoint. */
+  readonly journal?: boolean;
   run(): SqlValue[][];
 }
 
@@ -117,14 +119,51 @@ class QueryCursor implements RowCursor {
   }
 }
 
+/** The cursor of one execution of a RunExecutable: runs the plan at the first step, then yields its rows. */
+class RunCursor implements RowCursor {
+  rows: SqlValue[][] | null = null;
+  i = 0;
+  done = true;
+  params: readonly SqlValue[] = [];
+
+  constructor(private readonly x: RunExecutable) {}
+
+  step(): SqlValue[] | null {
+    if (this.done) return null;
+    let rows = this.rows;
+    if (rows === null) {
+      const { conn, rt, plan } = this.x;
+      try {
+        conn.startStatement();
+        rt.beginExecution(conn, this.params as SqlValue[]);
+        rows = this.rows = plan.write ? conn.runWrite(plan) : plan.run();
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    }
+    if (this.i < rows.length) return rows[this.i++];
+    this.close();
+    return null;
+  }
+
+  close(): void {
+    this.done = true;
+    this.rows = null;
+    this.params = [];
+  }
+}
+
 class RunExecutable implements Executable {
   readonly reader: boolean;
   readonly readonly: boolean;
   readonly columns: readonly ColumnDescriptor[];
+  /** The cursor of the last execution, reused once closed (most statements run one at a time). */
+  private spare: RunCursor | null = null;
   constructor(
-    private readonly conn: Connection,
-    private readonly rt: Runtime,
-    private readonly plan: RunPlan,
+    readonly conn: Connection,
+    readonly rt: Runtime,
+    readonly plan: RunPlan,
     reader: boolean,
   ) {
     this.columns = plan.columns;
@@ -132,31 +171,12 @@ class RunExecutable implements Executable {
     this.readonly = !plan.write;
   }
   open(params: readonly SqlValue[]): RowCursor {
-    const { conn, rt, plan } = this;
-    let rows: SqlValue[][] | null = null;
-    let i = 0;
-    let done = false;
-    return {
-      step: () => {
-        if (done) return null;
-        if (rows === null) {
-          try {
-            conn.startStatement();
-            rt.beginExecution(conn, params as SqlValue[]);
-            rows = plan.write ? conn.runWrite(() => plan.run()) : plan.run();
-          } catch (e) {
-            done = true;
-            throw e;
-          }
-        }
-        if (i < rows.length) return rows[i++];
-        done = true;
-        return null;
-      },
-      close: () => {
-        done = true;
-      },
-    };
+    let c = this.spare;
+    if (c === null || !c.done) c = this.spare = new RunCursor(this);
+    c.done = false;
+    c.i = 0;
+    c.params = params;
+    return c;
   }
 }
 

@@ -176,7 +176,10 @@ export class TableScanOp implements Op {
 /** `rowid = expr` or `rowid IN (...)`: point lookups for each probe value. */
 export class RowidLookupOp implements Op {
   private tree: TableTree | null = null;
+  /** The probe rowids of this open, in probes[0, n): the array is reused from one open to the next
+   * (nested loops reopen per outer row), and never truncated, which would drop its backing store. */
   private probes: Rowid[] = [];
+  private n = 0;
   private i = 0;
 
   constructor(
@@ -190,25 +193,29 @@ export class RowidLookupOp implements Op {
   open(): void {
     this.tree = this.rt.host.view().openTable(this.root);
     const vals = this.probe();
-    // the probe list is reused from one open to the next (nested loops reopen per outer row)
     const out = this.probes;
-    out.length = 0;
+    let n = 0;
     for (let k = 0; k < vals.length; k++) {
       const r = rowidEqProbe(vals[k]);
-      if (r !== null) out.push(r);
+      if (r === null) continue;
+      if (n < out.length) out[n] = r;
+      else out.push(r);
+      n++;
     }
-    if (out.length > 1) {
-      out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (n > 1) {
+      const sorted = out.slice(0, n).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       let w = 1;
-      for (let k = 1; k < out.length; k++) if (out[k] !== out[w - 1]) out[w++] = out[k];
-      out.length = w;
+      out[0] = sorted[0];
+      for (let k = 1; k < n; k++) if (sorted[k] !== out[w - 1]) out[w++] = sorted[k];
+      n = w;
     }
+    this.n = n;
     this.i = 0;
   }
 
   next(): boolean {
     const tree = this.tree!;
-    while (this.i < this.probes.length) {
+    while (this.i < this.n) {
       const rowid = this.probes[this.i++];
       const rec = tree.get(rowid);
       if (rec !== undefined) {

@@ -30,9 +30,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(buildStorage
  * Bundles the whole engine (engine/api/index.ts) into one CommonJS file for the child processes
  * of the crash test with history (history-child.mjs), with esbuild (a devDependency).
  * Native modules stay external. Returns the bundle's path; it exports { Database, ... }.
+ * `name` names the output file (default engine.cjs).
  */
-export function buildEngine() {
-  const out = path.join(repo, 'node_modules', '.cache', 'hdb-history-crash-build', 'engine.cjs');
+export function buildEngine(name = 'engine.cjs') {
+  // `name`: test files running in parallel each build their own file (no reader sees a half-written one)
+  const out = path.join(repo, 'node_modules', '.cache', 'hdb-history-crash-build', name);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const require = createRequire(path.join(repo, 'package.json'));
   require('esbuild').buildSync({

@@ -1,6 +1,9 @@
 // Crash-test driver: spawns child.mjs, SIGKILLs it at a random moment, reopens the database
 // (taking over the stale lock file), checks every acknowledged commit is there and nothing
 // partial is visible, and runs the engine's integrity check (and SQLite's every few rounds).
+// With HDB_CRASH_GROUP_ROUNDS=N in the environment (e.g. `HDB_CRASH_GROUP_ROUNDS=100 npm run
+// test:crash`), N group-commit rounds follow (group-runner.mjs: async clients at NORMAL that
+// acknowledge after whenDurable()).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,6 +73,13 @@ export async function crashRounds({ entry, dir, iterations, seed = 1, sqliteChec
     acked = Math.max(acked, last);
     log(`round ${it}: acknowledged ${got}, last committed ${last}${readonly ? ' (read-only reopen)' : ''}`);
     if (sqliteCheck && !readonly && it % 3 === 0 && last > 0) sqliteCheck(file);
+  }
+  const groupRounds = Number(process.env.HDB_CRASH_GROUP_ROUNDS ?? 0);
+  if (groupRounds > 0) {
+    const { buildEngine } = await import('./build.mjs');
+    const { groupCrashRounds } = await import('./group-runner.mjs');
+    const r = await groupCrashRounds({ entry: buildEngine('engine-group-long.cjs'), dir, iterations: groupRounds, seed, sqliteCheck, log: (m) => log(`group ${m}`) });
+    log(`group commit: ${groupRounds} rounds, ${r.acked} commits acknowledged after whenDurable()`);
   }
   return acked;
 }
