@@ -169,7 +169,25 @@ export const recordBytesAllocated = { n: 0 };
 
 /** Encodes a record into an arena chunk (or, when large, its own buffer); the offset is in `sharedOffset.n`. */
 export function encodeRecordShared(values: readonly SqlValue[], fmt4: boolean): Buffer {
-  const size = measure(values, fmt4);
+  return writeMeasuredShared(values, measure(values, fmt4));
+}
+
+/**
+ * Measures the record of `values` (its size; recordPlain() tells whether it is plain); the next
+ * writeMeasured/writeMeasuredShared call, which must come before any other record is encoded,
+ * writes it.
+ */
+export function measureRecord(values: readonly SqlValue[], fmt4: boolean): number {
+  return measure(values, fmt4);
+}
+
+/** Writes the record measured last (by measureRecord) into buf[off, off + size). */
+export function writeMeasured(values: readonly SqlValue[], buf: Buffer, off: number, size: number): void {
+  writeRecord(values, buf, off, size);
+}
+
+/** encodeRecordShared for the record measured last (by measureRecord), of `size` bytes. */
+export function writeMeasuredShared(values: readonly SqlValue[], size: number): Buffer {
   if (size > ARENA_CHUNK >>> 3) {
     const own = Buffer.allocUnsafeSlow(size);
     recordBytesAllocated.n += size;

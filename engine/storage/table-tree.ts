@@ -9,8 +9,8 @@ import type { Rowid, TableCursor, TableTree } from './api.js';
 import { balance } from './balance.js';
 import { corrupt } from './errors.js';
 import { assemblePayload, cellRecord, freeOverflow, writeOverflow } from './overflow.js';
-import { BtPage, OWN_NLOC, OWN_NPAY, OWN_PAYLOAD_REF, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
-import { decodedForm, encodeRecord, encodeRecordShared, recordPlain, recordSize, sharedOffset } from './record.js';
+import { BtPage, OWN_NLOC, OWN_NPAY, OWN_PAYLOAD_REF, OWN_RECS, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
+import { decodedForm, encodeRecord, measureRecord, recordPlain, sharedOffset, writeMeasured, writeMeasuredShared } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
@@ -21,7 +21,12 @@ import { varintLen } from './varint.js';
  * A writer that can hand out a leaf whose arrays are copied only as they are changed, and log
  * the overwrite of a local payload cheaply (txn.ts cellOverwritable, noteOverwrite).
  */
-type Overwriter = PageWriter & { cellOverwritable?(pgno: number): BtPage; noteOverwrite?(p: BtPage, pos: number, nPay: number): void };
+type Overwriter = PageWriter & {
+  cellOverwritable?(pgno: number): BtPage;
+  noteOverwrite?(p: BtPage, pos: number, nPay: number): void;
+  imageOverwritable?(pgno: number): BtPage | undefined;
+  noteBytes?(p: BtPage, pos: number, off: number, nPay: number): void;
+};
 
 /** Rowids are canonical (bigint only outside the safe range) so that === and < compare values. */
 export function canonicalRowid(r: Rowid): Rowid {
@@ -97,6 +102,8 @@ export class TableTreeImpl implements TableTree {
       // loaded now, beside the record, for an UPDATE's overwriteFound: the two cache misses
       // then overlap instead of the second stalling the write
       h.nPay = p.nPay[i];
+      h.buf = p.bufs[i];
+      h.off = p.offs[i];
       return cellRecord(this.src, p, i);
     }
     return undefined;
@@ -149,16 +156,47 @@ export class TableTreeImpl implements TableTree {
   insert(rowid: Rowid, record: readonly SqlValue[]): void {
     const w = this.writer();
     if (typeof rowid !== 'number' || !Number.isSafeInteger(rowid)) rowid = canonicalRowid(rowid);
-    const buf = encodeRecordShared(record, w.fmt4);
-    const off = sharedOffset.n;
-    const nPay = recordSize();
+    const nPay = measureRecord(record, w.fmt4);
     const plain = recordPlain();
     const hwm = w.rowidHwm;
     if (hwm) {
       const h = hwm.get(this.root);
       if (h === undefined || rowid > h) hwm.set(this.root, rowid);
     }
+    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteInImage(w, rowid, nPay, record, plain)) return;
+    const buf = writeMeasuredShared(record, nPay);
+    const off = sharedOffset.n;
     this.insertPayload(w, rowid, buf, off, nPay, record, plain);
+  }
+
+  /**
+   * Overwrites row `rowid`, found by the last `get`, in the page image itself (txn.ts invariant
+   * 5): when the page is changed in place, the old payload is local, in the image, of the new
+   * one's size, and no change capture reads the old bytes. The record measured last is written
+   * straight to its place; the cell's references stay, so the page's next encode copies the
+   * image whole. Returns false, having changed nothing, otherwise.
+   */
+  private overwriteInImage(w: PageWriter, rowid: Rowid, nPay: number, record: readonly SqlValue[], plain: boolean): boolean {
+    const h = lastFound;
+    const p = h.page;
+    const pos = h.idx;
+    if (p === null || h.gen !== w.genBox.v || pos >= p.n || p.keys[pos] !== rowid) return false;
+    const img = p.image;
+    // h.buf, h.off: p.bufs[pos], p.offs[pos] as the get loaded them (same generation)
+    if (h.nPay !== nPay || nPay > w.geom.maxLocalTable || img === null || h.buf !== img || p.type !== PT_TABLE_LEAF) return false;
+    const sink = w.changeSink;
+    if (sink !== null && sink.tracks(this.root)) return false;
+    const ow = w as Overwriter;
+    if (ow.imageOverwritable === undefined || w.page(p.pgno) !== p || ow.imageOverwritable(p.pgno) !== p) return false;
+    h.src = null;
+    h.page = null;
+    h.buf = null;
+    const off = h.off;
+    ow.noteBytes!(p, pos, off, nPay);
+    writeMeasured(record, img, off, nPay);
+    if ((p.owned & OWN_RECS) === 0) p.own(OWN_RECS);
+    p.recs[pos] = p.warm ? decodedForm(record, plain) : undefined;
+    return true;
   }
 
   private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean): void {
@@ -312,7 +350,17 @@ export class TableTreeImpl implements TableTree {
  * Where the last successful TableTreeImpl.get found its row (any tree: one module-wide slot, so
  * no allocation), for overwriteFound. `gen` is the source's generation at the time.
  */
-const lastFound: { src: PageSource | null; root: number; rowid: Rowid; page: BtPage | null; idx: number; gen: number; nPay: number } = {
+const lastFound: {
+  src: PageSource | null;
+  root: number;
+  rowid: Rowid;
+  page: BtPage | null;
+  idx: number;
+  gen: number;
+  nPay: number;
+  buf: Buffer | null;
+  off: number;
+} = {
   src: null,
   root: 0,
   rowid: 0,
@@ -320,6 +368,8 @@ const lastFound: { src: PageSource | null; root: number; rowid: Rowid; page: BtP
   idx: 0,
   gen: 0,
   nPay: 0,
+  buf: null,
+  off: 0,
 };
 
 /** Frees every page of the tree but the root, and every overflow chain; the root becomes an empty leaf. */

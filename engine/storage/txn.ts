@@ -253,6 +253,21 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
   }
 
   /**
+   * Invariant 5: the page for overwriting a cell's payload bytes in the page image itself (the
+   * cache's own object, changed in place), or undefined when that is not allowed; the caller
+   * logs the bytes with noteBytes first.
+   */
+  imageOverwritable(pgno: number): BtPage | undefined {
+    if (this.dirty.get(pgno) !== undefined) return undefined;
+    return this.inPlacePage(pgno);
+  }
+
+  /** Logs the payload bytes of cell `pos` at `off` in `p`'s image before they are overwritten in place (invariant 5). */
+  noteBytes(p: BtPage, pos: number, off: number, nPay: number): void {
+    this.undo.bytesOverwritten(p, pos, off, nPay);
+  }
+
+  /**
    * Invariant 5: the cache's own page object for a cell-level change in place, when allowed
    * and the cache holds the page decoded; the caller logs the change with noteCell/noteOverwrite.
    */
@@ -290,6 +305,15 @@ export class WriteTxnImpl implements WriteTxn, PageWriter, UndoTarget {
     for (const p of pages) {
       const c = p.clone();
       c.own(OWN_ALL);
+      const img = p.image;
+      if (img !== null) {
+        // the restore writes old payload bytes back into the image: the copy keeps the new ones
+        const copy = Buffer.allocUnsafeSlow(img.length);
+        img.copy(copy);
+        c.image = copy;
+        const bufs = c.bufs;
+        for (let i = 0; i < c.n; i++) if (bufs[i] === img) bufs[i] = copy;
+      }
       this.dirty.set(p.pgno, c);
     }
     this.restoreInPlace();

@@ -15,6 +15,10 @@
  *   CELL_REMOVED  cell `pos` of P was removed; its fields are saved. Undo: insert it back.
  *   FREED         page P was added to the transaction's freed-leaf set. Undo: delete it.
  *   UNFREED       page P was taken back out of the freed-leaf set. Undo: add it.
+ *   BYTES         the local payload of cell `pos` of P, at `off` in P's page image, was
+ *                 overwritten in the image itself by one of the same size (txn.ts invariant 5);
+ *                 the old bytes are saved in the log's byte arena, with the old cached record.
+ *                 Undo: copy them back, restore the record.
  *
  * Cell entries make a statement savepoint cost a few array stores when a statement changes one
  * or two cells, instead of a clone of every page it touches. Numbers live in one Float64Array
@@ -30,7 +34,7 @@
  *     savepoint is taken, released or rolled back (each of which assigns fresh epochs).
  */
 import type { Rowid } from './api.js';
-import { type BtPage, OWN_ALL, type Page } from './page.js';
+import { type BtPage, OWN_ALL, OWN_RECS, type Page } from './page.js';
 import type { PageCache } from './page-cache.js';
 
 export const U_PAGE = 0;
@@ -39,8 +43,9 @@ export const U_CELL_REPLACED = 2;
 export const U_CELL_REMOVED = 3;
 export const U_FREED = 4;
 export const U_UNFREED = 5;
+export const U_BYTES = 6;
 
-const NUM = 8; // kind, pgno, pos, off, nLoc, nPay, ovfl, index of the entry's refs
+const NUM = 8; // kind, pgno, pos, off, nLoc, nPay, ovfl (BYTES: arena offset), index of the entry's refs
 const EMPTY_NUMS = new Float64Array(0);
 
 function takeNums(): Float64Array {
@@ -65,6 +70,12 @@ const REUSE_REFS = REF * 1024;
  */
 const SPARE_ENTRIES = 32768;
 
+/** Copies `n` bytes; a loop for record-sized runs (Buffer#copy costs a view allocation per call). */
+function copyBytes(src: Buffer, from: number, dst: Buffer, to: number, n: number): void {
+  if (n < 128) for (let i = 0; i < n; i++) dst[to + i] = src[from + i];
+  else src.copy(dst, to, from, from + n);
+}
+
 /** What undoing an entry acts on (the write transaction). */
 export interface UndoTarget {
   readonly dirty: PageCache;
@@ -75,11 +86,16 @@ export interface UndoTarget {
 let spareNums: Float64Array | null = null;
 /** The (cleared) reference array of an ended transaction's log, likewise. */
 let spareRefs: unknown[] | null = null;
+/** The byte arena of an ended transaction's log, likewise (up to 4 MiB). */
+let spareBytes: Buffer | null = null;
 
 export class UndoLog {
   private nums = takeNums();
   private refs: unknown[] = takeRefs();
   length = 0;
+  /** Old payload bytes of BYTES entries, appended; `bytesUsed` of them in use. */
+  private bytes: Buffer | null = null;
+  private bytesUsed = 0;
 
   private refCount = 0;
 
@@ -154,6 +170,31 @@ export class UndoLog {
     this.setRefs(p.bufs[pos], p.recs[pos], undefined);
   }
 
+  /** Saves the `nPay` payload bytes at `off` of `p`'s image (cell `pos`) and its cached record before they are overwritten in place. */
+  bytesOverwritten(p: BtPage, pos: number, off: number, nPay: number): void {
+    const img = p.image!;
+    let b = this.bytes;
+    const at = this.bytesUsed;
+    if (b === null && spareBytes !== null) {
+      this.bytes = b = spareBytes;
+      spareBytes = null;
+    }
+    if (b === null || at + nPay > b.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(65536, (at + nPay) * 2));
+      if (b !== null) b.copy(grown, 0, 0, at);
+      this.bytes = b = grown;
+    }
+    copyBytes(img, off, b, at, nPay);
+    this.bytesUsed = at + nPay;
+    const k = this.slot(U_BYTES, p.pgno, pos);
+    const nums = this.nums;
+    const o = k * NUM;
+    nums[o + 3] = off;
+    nums[o + 5] = nPay;
+    nums[o + 6] = at;
+    this.setRefs(img, p.recs[pos], undefined);
+  }
+
   freed(pgno: number, added: boolean): void {
     this.slot(added ? U_FREED : U_UNFREED, pgno, 0);
   }
@@ -180,6 +221,17 @@ export class UndoLog {
         case U_UNFREED:
           t.freedLeaves.add(pgno);
           break;
+        case U_BYTES: {
+          const p = t.dirty.get(pgno);
+          if (p === undefined || p.kind !== 0) throw new Error(`heliosdb-lite internal error: undo of bytes on page ${pgno} that is not in place`);
+          const img = refs[r] as Buffer;
+          const at = nums[o + 6];
+          copyBytes(this.bytes!, at, img, nums[o + 3], nums[o + 5]);
+          this.bytesUsed = at;
+          if ((p.owned & OWN_RECS) === 0) p.own(OWN_RECS);
+          p.recs[nums[o + 2]] = refs[r + 1] as BtPage['recs'][number];
+          break;
+        }
         default: {
           const p = t.dirty.get(pgno);
           if (p === undefined || p.kind !== 0) throw new Error(`heliosdb-lite internal error: undo of a cell on page ${pgno} that is not dirty`);
@@ -235,11 +287,15 @@ export class UndoLog {
     const n = this.nums;
     if (n.length !== 0 && n.length <= NUM * SPARE_ENTRIES) spareNums = n;
     this.nums = EMPTY_NUMS;
+    if (this.bytes !== null && this.bytes.length <= 1 << 22) spareBytes = this.bytes;
+    this.bytes = null;
+    this.bytesUsed = 0;
   }
 
   /** Forgets entries from `mark` on (without undoing them). */
   truncate(mark: number): void {
     if (mark >= this.length) return;
+    if (mark === 0) this.bytesUsed = 0;
     const refCount = mark === 0 ? 0 : this.nums[mark * NUM + 7];
     const old = this.refCount;
     this.length = mark;
