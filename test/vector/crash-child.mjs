@@ -9,6 +9,7 @@
 // transaction back (T is then reused). Every few transactions the database is closed and
 // reopened (the index files are written at close: a later crash leaves them behind the log).
 import { createRequire } from 'node:module';
+import { mulberry32 } from '../storage/crash/rng.mjs';
 
 const [, , entry, file, seedArg] = process.argv;
 const require = createRequire(import.meta.url);
@@ -16,14 +17,7 @@ const { Database } = require(entry);
 
 const DIMS = 16;
 
-let seed = Number(seedArg) >>> 0;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = mulberry32(seedArg);
 const vec = () => Float32Array.from({ length: DIMS }, () => rnd() * 2 - 1);
 const KNN = "SELECT id FROM t ORDER BY vector_distance(v, ?, 'cosine') LIMIT 10";
 

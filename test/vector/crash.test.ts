@@ -7,42 +7,23 @@
  * files behind the log and resynced, or rebuilt) must equal brute force over the table.
  * Short run in CI (4 rounds); more with VECTOR_CRASH_ROUNDS=50 npx vitest run test/vector/crash.test.ts
  */
-import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { vectorIndexCounters, vectorSearchStats } from '../../engine/vector/index.js';
 // @ts-expect-error plain .mjs helper without type declarations
 import { buildEngineBundle, crashChild } from './crash-build.mjs';
+import { runKilledChild } from '../storage/crash/kill-child.mjs';
 import { bruteForce, Database, randomVectors, rng, tempDbPath } from './helpers.js';
 
 const ROUNDS = Number(process.env.VECTOR_CRASH_ROUNDS ?? 4);
 const DIMS = 16;
 
 /** Runs the child until killed `killAfterMs` after it is ready; resolves to the last acknowledged T. */
-function runChild(entry: string, file: string, seed: number, killAfterMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [crashChild as string, entry, file, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let acked = 0;
-    let buf = '';
-    let err = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stdout.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith('C ')) acked = Math.max(acked, Number(line.slice(2)));
-        if (line.startsWith('S ') && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      else resolve(acked);
-    });
+async function runChild(entry: string, file: string, seed: number, killAfterMs: number): Promise<number> {
+  let acked = 0;
+  await runKilledChild(crashChild as string, [entry, file, seed], killAfterMs, (line) => {
+    if (line.startsWith('C ')) acked = Math.max(acked, Number(line.slice(2)));
   });
+  return acked;
 }
 
 type Row = { id: number; g: number; n: number; v: Float32Array | null };

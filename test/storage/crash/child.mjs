@@ -4,19 +4,13 @@
 // Transaction T inserts group T: rows T*1000+k (k < n) with record [T, n, k, payload] (some
 // payloads overflow), and deletes group T-5 entirely. sqlite_schema row for table g on page 2.
 import { createRequire } from 'node:module';
+import { mulberry32 } from './rng.mjs';
 
 const [, , entry, file, seedArg] = process.argv;
 const require = createRequire(import.meta.url);
 const { openStorage } = require(entry);
 
-let seed = Number(seedArg) >>> 0;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = mulberry32(seedArg);
 
 const st = openStorage(file, { readonly: false, fileMustExist: false, pageSize: 1024 });
 st.synchronous = 2;

@@ -6,18 +6,12 @@
 // Rows: a(c, k, p) with primary key (c, k); client c inserts k = 0, 1, 2, ... in order, so the
 // rows of a client are always k = 0..last, and last >= its largest acknowledged k.
 import { createRequire } from 'node:module';
+import { mulberry32 } from './rng.mjs';
 
 const [, , entry, file, seedArg, clientsArg] = process.argv;
 const require = createRequire(import.meta.url);
 const { Database } = require(entry);
-let seed = Number(seedArg) >>> 0;
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const rnd = mulberry32(seedArg);
 const K = Number(clientsArg ?? 6);
 const db = new Database(file);
 db.pragma('journal_mode = WAL');

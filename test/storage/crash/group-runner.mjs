@@ -4,7 +4,7 @@
 // client's rows are k = 0..last with no gap), closes it and checks the file with real SQLite
 // (integrity_check, same row count and checksum).
 //   long run: node test/storage/crash/group-runner.mjs [iterations=100] [seed=1]
-import { spawn } from 'node:child_process';
+import { runKilledChild } from './kill-child.mjs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,36 +15,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const SUM = 'SELECT count(*) AS n, coalesce(sum(c * 1000003 + k), 0) AS s, coalesce(sum(length(p)), 0) AS l FROM a';
 
-function runChild(entry, file, seed, killAfterMs, clients) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'group-child.mjs'), entry, file, String(seed), String(clients)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const acked = new Map();
-    let count = 0;
-    let buf = '';
-    let err = '';
-    let timer;
-    child.stdout.on('data', (d) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith('A ')) {
-          const [, c, k] = line.split(' ').map(Number);
-          acked.set(c, Math.max(acked.get(c) ?? -1, k));
-          count++;
-        }
-        if (line === 'S' && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      else resolve({ acked, count });
-    });
+async function runChild(entry, file, seed, killAfterMs, clients) {
+  const acked = new Map();
+  let count = 0;
+  await runKilledChild(path.join(here, 'group-child.mjs'), [entry, file, seed, clients], killAfterMs, (line) => {
+    if (!line.startsWith('A ')) return;
+    const [, c, k] = line.split(' ').map(Number);
+    acked.set(c, Math.max(acked.get(c) ?? -1, k));
+    count++;
   });
+  return { acked, count };
 }
 
 /**

@@ -7,6 +7,7 @@
 // group T-5, rewrites the payload of one row of group T-1, and sometimes rolls a row back to a
 // savepoint (history-runner.mjs checks all of it, at every acknowledged point, after each kill).
 import { createRequire } from 'node:module';
+import { mulberry32 } from './rng.mjs';
 import { fileURLToPath } from 'node:url';
 
 export const CHECKSUM_SQL = "SELECT count(*) || ':' || total(rowid) || ':' || total(length(p)) || ':' || total(k * t) FROM g";
@@ -16,14 +17,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [, , entry, file, seedArg] = process.argv;
   const require = createRequire(import.meta.url);
   const { Database } = require(entry);
-  let seed = Number(seedArg) >>> 0;
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = mulberry32(seedArg);
   const db = new Database(file);
   db.pragma('synchronous = FULL');
   db.pragma(`wal_autocheckpoint = ${20 + Math.floor(rnd() * 100)}`);

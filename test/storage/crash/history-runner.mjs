@@ -7,7 +7,7 @@
 //  - helios_versions('g') agrees with AS OF (the rows valid at n are the rows read at n) and
 //    with the current table;
 //  - the engine's integrity_check (and SQLite's every few rounds, via `sqliteCheck`).
-import { spawn } from 'node:child_process';
+import { runKilledChild } from './kill-child.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -17,34 +17,14 @@ import { CHECKSUM_SQL } from './history-child.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-function runChild(entry, file, seed, killAfterMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'history-child.mjs'), entry, file, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const commits = [];
-    let buf = '';
-    let err = '';
-    let timer;
-    child.stdout.on('data', (d) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith('C ')) {
-          const [, T, txn, sum] = line.split(' ');
-          commits.push({ T: Number(T), txn: Number(txn), sum });
-        }
-        if (line.startsWith('S ') && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      else resolve(commits);
-    });
+async function runChild(entry, file, seed, killAfterMs) {
+  const commits = [];
+  await runKilledChild(path.join(here, 'history-child.mjs'), [entry, file, seed], killAfterMs, (line) => {
+    if (!line.startsWith('C ')) return;
+    const [, T, txn, sum] = line.split(' ');
+    commits.push({ T: Number(T), txn: Number(txn), sum });
   });
+  return commits;
 }
 
 /** The group structure of g (see runner.mjs / verify.mjs); returns the last committed group. */

@@ -4,7 +4,7 @@
 // With HDB_CRASH_GROUP_ROUNDS=N in the environment (e.g. `HDB_CRASH_GROUP_ROUNDS=100 npm run
 // test:crash`), N group-commit rounds follow (group-runner.mjs: async clients at NORMAL that
 // acknowledge after whenDurable()).
-import { spawn } from 'node:child_process';
+import { runKilledChild } from './kill-child.mjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -14,31 +14,12 @@ import { verifyGroups } from './verify.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-function runChild(entry, file, seed, killAfterMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(here, 'child.mjs'), entry, file, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let acked = 0;
-    let buf = '';
-    let err = '';
-    let timer;
-    child.stdout.on('data', (d) => {
-      buf += d.toString();
-      let i;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith('C ')) acked = Math.max(acked, Number(line.slice(2)));
-        if (line.startsWith('S ') && !timer) timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`child exited with ${code}/${signal}: ${err}`));
-      else resolve(acked);
-    });
+async function runChild(entry, file, seed, killAfterMs) {
+  let acked = 0;
+  await runKilledChild(path.join(here, 'child.mjs'), [entry, file, seed], killAfterMs, (line) => {
+    if (line.startsWith('C ')) acked = Math.max(acked, Number(line.slice(2)));
   });
+  return acked;
 }
 
 /**
