@@ -2,7 +2,9 @@
 // "C <txn>" after each commit() returns (acknowledged). Killed with SIGKILL by the parent.
 //   node child.mjs <compiled storage index.js> <db path> <seed>
 // Transaction T inserts group T: rows T*1000+k (k < n) with record [T, n, k, payload] (some
-// payloads overflow), and deletes group T-5 entirely. sqlite_schema row for table g on page 2.
+// payloads overflow), deletes group T-5 entirely, and overwrites some payloads of group T-1 with
+// ones of the same size naming T ("u<T>.xxx": in place, txn.ts invariant 5, where the page
+// allows it). sqlite_schema row for table g on page 2.
 import { createRequire } from 'node:module';
 import { mulberry32 } from './rng.mjs';
 
@@ -31,7 +33,16 @@ let T = Math.floor(max / 1000) + 1;
 process.stdout.write(`S ${T}\n`);
 for (;;) {
   const tx = st.beginWrite();
+  tx.writeInPlace(true); // nothing else reads this database
   const t = tx.openTable(root);
+  for (let k = 0; k < 40; k++) {
+    if (k > 0 && rnd() < 0.5) continue; // row 0 always (verify.mjs checks it)
+    const r = t.get((T - 1) * 1000 + k);
+    if (r === undefined) break;
+    const old = String(r[3]);
+    const mark = `u${T}.`;
+    if (old.length >= mark.length && old.length < 100) t.insert((T - 1) * 1000 + k, [r[0], r[1], r[2], mark.padEnd(old.length, 'x')]);
+  }
   const n = 1 + Math.floor(rnd() * 40);
   for (let k = 0; k < n; k++) {
     const big = rnd() < 0.05;
