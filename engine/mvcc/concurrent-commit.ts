@@ -310,10 +310,16 @@ export function applyWriteSet(ws: WriteSet, nw: WriteTxn, info: ConcurrentSchema
       continue;
     }
     const tree = nw.openTable(t.root);
+    const sink = nw.changeSink ?? null;
     for (let i = 0; i < t.keys.length; i++) {
       const row = t.values[i];
-      if (row === null) tree.delete(t.keys[i] as Rowid);
-      else tree.insert(t.keys[i] as Rowid, row);
+      if (row !== null) tree.insert(t.keys[i] as Rowid, row);
+      else if (!tree.delete(t.keys[i] as Rowid) && sink !== null && sink.tracks(t.root)) {
+        // a row T inserted and deleted again is absent here too, but T did write it: the capture
+        // says so (absent before), as T's own pages would have, so that transactions that wrote
+        // it concurrently still meet T's commit (first committer wins)
+        sink.tableRow(t.root, t.keys[i] as Rowid, null);
+      }
     }
   }
   const keyInfoOf = (root: number): KeyInfo | null => ws.get(root)?.keyInfo ?? info.keyInfos.get(root) ?? null;
