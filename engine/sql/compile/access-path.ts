@@ -19,9 +19,9 @@ import type { CompileCtx } from './context.js';
 import type { Scope, ScopeSource } from './scope.js';
 import { sameExpr, sourceOfColumn } from './terms.js';
 import type { EqpNode } from './explain-plan.js';
-import { columnTerms, converter, type ColumnTerm } from './access-terms.js';
+import { columnTerms, converter, hasVnullTerm, type ColumnTerm } from './access-terms.js';
 import { scanNeededColumns } from './scan-columns.js';
-import { neededColumns, neededKnown, onUncoveredRead } from './column-usage.js';
+import { coveringColumns, coveringKnown, isDmlTarget, onUncoveredRead } from './column-usage.js';
 import { defaultRowEst, estLog, indexRowWidth, logEstAdd, sortingCost, tableRowWidth, TABLE_ROWS, type LogEst } from './where-cost.js';
 import { asOfIndexes } from '../time-travel/as-of.js'; // heliosdb time travel (cxIndexes)
 
@@ -38,6 +38,14 @@ export interface AccessChoice {
   readonly byRowid: boolean;
   /** EXPLAIN QUERY PLAN rows of the subqueries of the consumed terms (they follow the scan row). */
   readonly eqpRows: readonly EqpNode[];
+  /** The index read (a secondary index, not a WITHOUT ROWID table's primary key), or null. */
+  readonly index: IndexSchema | null;
+  /**
+   * For an index scan that reads the table row too (SQLite's pIdx with !omitTable): whether a
+   * term can be tested on the index entry alone (sqlite3ExprCoveredByIndex). Such terms are
+   * tested first (iLoop 1 of sqlite3WhereCodeOneLoopStart), before the others.
+   */
+  readonly coversTerm: ((e: Expr) => boolean) | null;
 }
 
 export interface OrderTerm {
@@ -69,6 +77,21 @@ const simpleCount = new WeakMap<ScopeSource, true>();
 
 export function markSimpleCount(src: ScopeSource): void {
   simpleCount.set(src, true);
+}
+
+/** Columns of a source (-1 the rowid) the query's ORDER BY names (order-wish.ts noteOrderHints). */
+const orderColumns = new WeakMap<ScopeSource, ReadonlySet<number>>();
+
+export function noteOrderColumns(src: ScopeSource, cols: ReadonlySet<number>): void {
+  orderColumns.set(src, cols);
+}
+
+/** indexMightHelpWithOrderBy: the ORDER BY names the rowid or a key column of the index. */
+function indexMightHelpWithOrderBy(src: ScopeSource, idx: IndexSchema): boolean {
+  const cols = orderColumns.get(src);
+  if (!cols) return false;
+  for (const c of cols) if (c < 0 || idx.columns.some((ic) => ic.column === c)) return true;
+  return false;
 }
 
 /** How many terms of `order` (a prefix for ORDER BY, a count for GROUP BY) the chosen access path delivers. */
@@ -110,6 +133,10 @@ interface Candidate {
   readonly indexEq: boolean;
   /** See AccessChoice.byRowid. */
   readonly byRowid?: boolean;
+  /** See AccessChoice.index. */
+  readonly index?: IndexSchema;
+  /** See AccessChoice.coversTerm. */
+  readonly coversTerm?: (e: Expr) => boolean;
 }
 
 /** An index column as the ordering check sees it (-1 is the rowid). */
@@ -230,6 +257,8 @@ export function chooseAccess(
     detail,
     byRowid: best.byRowid === true,
     eqpRows,
+    index: best.index ?? null,
+    coversTerm: best.coversTerm ?? null,
   };
 }
 
@@ -331,7 +360,7 @@ function collectCandidates(
     return () => evs.map((ev) => conv(ev()));
   };
   const constCols = new Set(cts.filter((t) => t.op === '=').map((t) => t.column));
-  const needed = neededColumns(src);
+  const needed = coveringColumns(src);
   const szTab = tableRowWidth(table);
   const rLogSize = estLog(TABLE_ROWS);
   const candidates: Candidate[] = [];
@@ -339,8 +368,9 @@ function collectCandidates(
   if (!table.withoutRowid && indexedBy === null) {
     const eq = cts.find((t) => t.column === -1 && (t.op === '=' || t.op === 'IN'));
     if (eq) {
-      const probe = evsOf(eq);
       const single = eq.op === '=';
+      // RowidLookupOp reads the probe values at once: a single value goes through one reused array
+      const probe = single && !eq.valuesFn && eq.values.length === 1 ? reusedProbe(converter(eq.aff), eq.values[0].ev) : evsOf(eq);
       const ord = single ? { n: order?.terms.length ?? 0, reverse: false } : orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, false);
       candidates.push({
         build: () => new RowidLookupOp(rt, slot, table.root, probe),
@@ -362,7 +392,7 @@ function collectCandidates(
         const bound = (t: ColumnTerm | undefined) =>
           t ? { ev: t.values[0].ev, inclusive: t.op === '>=' || t.op === '<=', affinity: converter(t.aff) } : null;
         const ord = orderedBy(order, [{ column: -1, collation: 'BINARY', desc: false }], new Set(), constCols, true);
-        const nOut = rangeRows(TABLE_ROWS, !!lo, !!hi);
+        const nOut = rangeRows(TABLE_ROWS, lo ? 'term' : null, !!hi);
         candidates.push({
           build: () => scanNeededColumns(new TableScanOp(rt, slot, table.root, bound(lo), bound(hi), ord.reverse), src, table),
           used: [lo, hi].filter((x): x is ColumnTerm => !!x),
@@ -421,15 +451,24 @@ function collectCandidates(
     // a range on the next key column, or on the rowid after a complete equality prefix
     const rangeCol = k < nKeyCol ? idx.columns[k] : !table.withoutRowid && k === nKeyCol && k > 0 ? { column: -1, collation: 'BINARY' } : null;
     if (rangeCol && rangeCol.column !== -2) {
-      lower = cts.find((x) => x.column === rangeCol.column && (x.op === '>' || x.op === '>=') && x.collation === rangeCol.collation);
+      const lowerOk = (x: ColumnTerm) => x.column === rangeCol.column && (x.op === '>' || x.op === '>=') && x.collation === rangeCol.collation;
+      // a written lower bound narrows the range more than the virtual `x > NULL` (whereRangeAdjust)
+      lower = cts.find((x) => lowerOk(x) && !x.vnull) ?? cts.find(lowerOk);
       upper = cts.find((x) => x.column === rangeCol.column && (x.op === '<' || x.op === '<=') && x.collation === rangeCol.collation);
       if (lower) used.push(lower);
       if (upper) used.push(upper);
     }
     const inKey = (c: number) => c === table.rowidAlias || keyCols.some((kc) => kc.column === c);
-    const covering =
+    // Index.colNotIdxed: the index of a UNIQUE constraint of a WITHOUT ROWID table keeps the mask
+    // computed before convertToWithoutRowidTable appended the PRIMARY KEY columns to it
+    const staleMask = table.withoutRowid && idx.origin === 'u';
+    const indexed = staleMask ? (c: number) => idx.columns.some((ic) => ic.column === c) : inKey;
+    // `m == 0` in whereLoopAddBtree: every column the loop reads is in the index
+    const holdsNeeded =
       isPk ||
-      (needed !== null ? [...needed].every(inKey) : neededKnown(src) && table.columns.every((col, ci) => col.recordIndex < 0 || inKey(ci)));
+      (needed !== null ? [...needed].every(indexed) : coveringKnown(src) && table.columns.every((col, ci) => col.recordIndex < 0 || indexed(ci)));
+    // WHERE_IDX_ONLY: not for a WITHOUT ROWID table outside a SELECT (UPDATE, DELETE)
+    const covering = holdsNeeded && (isPk || !table.withoutRowid || !isDmlTarget(src));
     const fixed = new Set<number>();
     prefixTerms.forEach((t, i) => {
       if (t.op === '=') fixed.add(i);
@@ -442,11 +481,11 @@ function collectCandidates(
     if (used.length === 0) {
       // a full scan of the index: worth it when it holds every needed column and is narrower
       // than the table, for WITHOUT ROWID tables, partial or named indexes, or for the order
-      const helpsOrder = ord.n > 0;
-      const eligible = helpsOrder || table.withoutRowid || idx.partial !== null || typeof indexedBy === 'string' || (covering && szIdx < szTab);
+      const helpsOrder = ord.n > 0 || indexMightHelpWithOrderBy(src, idx);
+      const eligible = helpsOrder || table.withoutRowid || idx.partial !== null || typeof indexedBy === 'string' || (holdsNeeded && szIdx < szTab && !isDmlTarget(src));
       if (!eligible) continue;
       rRun = rSize + 1 + Math.floor((15 * szIdx) / szTab);
-      if (!covering) {
+      if (!holdsNeeded) {
         // table lookups, fewer for the leading WHERE terms the index alone can test (a term
         // that reads no column of this table counts too, as in SQLite)
         let nLookup = rSize + 16;
@@ -467,7 +506,7 @@ function collectCandidates(
         if (t.isNull === 'ISNULL') nOut += 10;
         nIn += t.nIn;
       });
-      if (lower || upper) nOut = Math.max(Math.min(nOut, rangeRows(nOut, !!lower, !!upper)), Math.min(nOut, 10));
+      if (lower || upper) nOut = rangeRows(nOut, lower ? (lower.vnull ? 'vnull' : 'term') : null, !!upper);
       const rCostIdx = logEstAdd(rLogSize, nOut + 1 + Math.floor((15 * szIdx) / szTab));
       rRun = covering ? rCostIdx : logEstAdd(rCostIdx, nOut + 16);
       rRun += nIn;
@@ -498,7 +537,7 @@ function collectCandidates(
         }
         return acc;
       },
-      lower: lower ? { ev: lower.values[0].ev, inclusive: lower.op === '>=', affinity: converter(lower.aff) } : null,
+      lower: lower ? (lower.vnull ? NOT_NULL_BOUND : { ev: lower.values[0].ev, inclusive: lower.op === '>=', affinity: converter(lower.aff) }) : null,
       upper: upper ? { ev: upper.values[0].ev, inclusive: upper.op === '<=', affinity: converter(upper.aff) } : null,
     };
     const reverse = ord.reverse;
@@ -509,7 +548,7 @@ function collectCandidates(
         if (!table.withoutRowid) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'rowid', null, reverse);
         else if (isPk) op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'key-is-row', null, reverse);
         else op = new IndexScanOp(rt, slot, table.root, idx.root, ki, rangeSpec, 'pk-lookup', withoutRowidLookup(cx, table, idx), reverse);
-        if (covering && !isPk) {
+        if (covering && !isPk && !isDmlTarget(src)) {
           op.setCovering(coveringLayout(table, keyCols));
           onUncoveredRead(src, () => op.setCovering(null));
         }
@@ -524,6 +563,8 @@ function collectCandidates(
       covering: covering && !isPk,
       szIdx,
       indexEq: prefixTerms.some((t) => t.op === '='),
+      index: isPk ? undefined : idx,
+      coversTerm: isPk || covering ? undefined : (e: Expr) => coveredByIndex(e, src, table, inKey),
     });
   }
 
@@ -647,6 +688,7 @@ function whereClauseTerms(terms: readonly Expr[]): readonly Expr[] {
   for (const t of terms) {
     if (t.kind === 'Binary' && COMPARISONS.has(t.op) && isCol(t.left) && isCol(t.right)) list.push(t);
     else if (t.kind === 'Between' && !t.not) list.push(t, t);
+    else if (hasVnullTerm(t) && !ROWID_NAMES.has(t.expr.name.toLowerCase())) list.push(t); // its `x > NULL`
   }
   out = list;
   clauseTerms.set(terms, out);
@@ -654,6 +696,7 @@ function whereClauseTerms(terms: readonly Expr[]): readonly Expr[] {
 }
 
 const COMPARISONS = new Set(['=', '<', '<=', '>', '>=', 'IS']);
+const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
 
 /** The term's eOperator has WO_EQ or WO_IS: `col = expr` or `col IS expr` with a column on one side. */
 function isEqTerm(e: Expr): boolean {
@@ -665,14 +708,25 @@ function isEqTerm(e: Expr): boolean {
   return col(e.left) || col(e.right);
 }
 
-/** whereRangeScanEst without statistics: each bound keeps a quarter, both a further quarter. */
-function rangeRows(nOut: LogEst, lower: boolean, upper: boolean): LogEst {
-  let n = nOut;
-  if (lower) n -= 20;
-  if (upper) n -= 20;
-  if (lower && upper) n -= 20;
-  return Math.max(n, 10);
+/**
+ * whereRangeScanEst without statistics: each bound keeps a quarter (whereRangeAdjust; the
+ * virtual `x > NULL` of `x IS NOT NULL` keeps all), both bounds a further quarter; at least
+ * one row fewer per bound, never below 10 unless that rule says so.
+ */
+function rangeRows(nOut: LogEst, lower: 'term' | 'vnull' | null, upper: boolean): LogEst {
+  let nNew = nOut;
+  if (lower === 'term') nNew -= 20;
+  if (upper) nNew -= 20;
+  if (lower && upper) nNew -= 20;
+  const n = nOut - (lower ? 1 : 0) - (upper ? 1 : 0);
+  return Math.min(Math.max(nNew, 10), n);
 }
+
+/**
+ * The lower bound of the virtual `x > NULL`: every non-NULL value, since -Infinity sorts at or
+ * before every number, text and blob in SQLite's order (a NULL bound would select nothing).
+ */
+const NOT_NULL_BOUND = { ev: () => -Infinity, inclusive: true, affinity: (v: SqlValue) => v };
 
 /** The key columns of an index in key order, with the rowid or primary-key suffix. */
 function indexKeyColumns(table: TableSchema, idx: IndexSchema): KeyCol[] {
@@ -737,3 +791,12 @@ function withoutRowidLookup(cx: CompileCtx, table: TableSchema, idx: IndexSchema
 }
 
 export type { Ev };
+
+/** A probe list of one value in an array reused by every call (for consumers that copy it out at once). */
+function reusedProbe(conv: (v: SqlValue) => SqlValue, ev: () => SqlValue): () => SqlValue[] {
+  const out: SqlValue[] = [null];
+  return () => {
+    out[0] = conv(ev());
+    return out;
+  };
+}

@@ -5,7 +5,7 @@
  * collation) so that a lookup never returns other rows than a scan with the term as a filter.
  */
 import type { SqlValue } from '../../common/value.js';
-import type { Expr, SelectStmt } from '../ast.js';
+import type { ColumnExpr, Expr, IsNullExpr, SelectStmt } from '../ast.js';
 import { applyComparisonAffinity, comparisonAffinity, isNumericAffinity, type Affinity } from '../semantics/affinity.js';
 import { canonicalCollation } from '../../catalog/build-table.js';
 import type { CompileCtx } from './context.js';
@@ -39,6 +39,26 @@ export interface ColumnTerm {
   readonly nIn: LogEst;
   /** `col = <integer -1..1>` (whereLoopOutputAdjust's heuristic). */
   readonly smallInt: boolean;
+  /**
+   * The virtual term `col > NULL` made from `col IS NOT NULL` (SQLite's TERM_VNULL): a lower
+   * bound that skips the index's NULL entries, with no range selectivity of its own.
+   */
+  readonly vnull?: true;
+}
+
+/** ON-clause terms of outer joins (SQLite's EP_OuterON): exprAnalyze makes no `x > NULL` term of them. */
+const outerOnTerms = new WeakSet<Expr>();
+
+export function markOuterOn(e: Expr): void {
+  outerOnTerms.add(e);
+}
+
+/**
+ * exprAnalyze's TERM_VNULL rule: `x IS NOT NULL` on a table column (not the rowid, not an
+ * outer join's ON term) gets a virtual `x > NULL`, usable as an index range's lower bound.
+ */
+export function hasVnullTerm(t: Expr): t is IsNullExpr & { readonly expr: ColumnExpr } {
+  return t.kind === 'IsNull' && t.not && t.expr.kind === 'Column' && !outerOnTerms.has(t);
 }
 
 const FLIP: Record<RangeOp | '=', RangeOp | '='> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '=': '=' };
@@ -124,6 +144,12 @@ export function columnTerms(cx: CompileCtx, src: ScopeSource, terms: readonly Ex
       const c = colOf(t.expr);
       if (!c || !mayBeNull(src, c.index)) return;
       out.push({ termIndex: ti, column: c.index, op: '=', values: [constantOf(null)], collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff: null, eqp: null, nIn: 0, smallInt: false, isNull: 'ISNULL' });
+    } else if (t.kind === 'IsNull' && t.not) {
+      // `col IS NOT NULL`: the virtual `col > NULL` (TERM_VNULL), on an index column that may hold NULL
+      if (!hasVnullTerm(t)) return;
+      const c = colOf(t.expr);
+      if (!c || !mayBeNull(src, c.index)) return;
+      out.push({ termIndex: ti, column: c.index, op: '>', values: [constantOf(null)], collation: canonicalCollation(c.compiled.coll ?? 'BINARY'), aff: null, eqp: null, nIn: 0, smallInt: false, vnull: true });
     } else if (t.kind === 'InList' && !t.not && t.expr.kind !== 'RowValue') {
       const c = colOf(t.expr);
       if (!c) return;

@@ -10,12 +10,14 @@
  * column readers are watched: a reader fetched for a column outside the set switches the chosen
  * covering scan back to reading the table row.
  */
-import type { OrderingTerm, SelectCore } from '../ast.js';
+import type { Expr, OrderingTerm, SelectCore } from '../ast.js';
 import type { TableSchema } from '../../catalog/types.js';
 import type { ScopeColumn, ScopeSource } from './scope.js';
 
 /** Needed column indexes of a table source; `null` when every column may be read. */
 const needed = new WeakMap<ScopeSource, ReadonlySet<number> | null>();
+/** DML targets: the columns their loop is costed with (the rows themselves are read whole). */
+const costColumns = new WeakMap<ScopeSource, ReadonlySet<number> | null>();
 /** Callbacks run when a column outside the needed set is read after all. */
 const violations = new WeakMap<ScopeSource, (() => void)[]>();
 
@@ -33,6 +35,51 @@ export function onUncoveredRead(src: ScopeSource, fallback: () => void): void {
   let list = violations.get(src);
   if (!list) violations.set(src, (list = []));
   list.push(fallback);
+}
+
+/**
+ * Whether `src` is the target of a one-pass UPDATE or DELETE (noteDmlTargetUsage): its rows are
+ * read whole even from a covering index, and a covering index is not scanned in full for it.
+ */
+export function isDmlTarget(src: ScopeSource): boolean {
+  return costColumns.has(src);
+}
+
+/** The columns an index must hold to be costed as covering for `src` (null: every column). */
+export function coveringColumns(src: ScopeSource): ReadonlySet<number> | null {
+  return costColumns.has(src) ? costColumns.get(src)! : neededColumns(src);
+}
+
+/** Whether `src`'s reads were analysed (see neededKnown), for the covering cost. */
+export function coveringKnown(src: ScopeSource): boolean {
+  return costColumns.has(src) || needed.has(src);
+}
+
+/**
+ * The target of an UPDATE or DELETE without FROM, ORDER BY or LIMIT: SQLite plans its loop with
+ * colUsed holding the columns of the WHERE clause only, since the SET and RETURNING expressions
+ * read the row after it is found (sqlite3Update resets colUsed). An index holding those columns
+ * is costed as covering (the rows themselves are still read whole), and with
+ * WHERE_ONEPASS_DESIRED a full scan of a covering index is not considered.
+ */
+export function noteDmlTargetUsage(src: ScopeSource, exprs: readonly (Expr | null)[]): void {
+  const table = src.table;
+  if (!table) return;
+  const refs: Ref[] = [];
+  const stars = { all: false, tables: new Set<string>(), nested: false };
+  collect(exprs, refs, stars, 0);
+  if (stars.all || stars.nested || stars.tables.size > 0) {
+    costColumns.set(src, null);
+    return;
+  }
+  const lname = src.name.toLowerCase();
+  const set = new Set<number>();
+  for (const r of refs) {
+    if (r.table !== null && r.table.toLowerCase() !== lname) continue;
+    const ci = src.byName.get(r.name.toLowerCase());
+    if (ci !== undefined && ci !== table.rowidAlias) set.add(ci);
+  }
+  costColumns.set(src, withGenerated(table, set));
 }
 
 interface Ref {
@@ -128,6 +175,29 @@ export function noteColumnUsage(core: SelectCore, orderBy: readonly OrderingTerm
     needed.set(src, full);
     if (full) watchReads(src, full);
   }
+}
+
+/**
+ * The column names a query core may read from its FROM item `alias` (qualified by it, or
+ * unqualified), or null when it may read them all (`*`, `alias.*`, a NATURAL join, a `*` in a
+ * nested subquery). A flattened subquery's unread result columns do not make its tables' columns
+ * needed (SQLite substitutes only the columns referenced).
+ */
+export function namesReadFrom(core: SelectCore, orderBy: readonly OrderingTerm[] | null, alias: string): ReadonlySet<string> | null {
+  const refs: Ref[] = [];
+  const stars = { all: false, tables: new Set<string>(), nested: false };
+  collect(core.columns, refs, stars, 0);
+  collect(core.from, refs, stars, 0);
+  collect(core.where, refs, stars, 0);
+  collect(core.groupBy, refs, stars, 0);
+  collect(core.having, refs, stars, 0);
+  collect(core.windows, refs, stars, 0);
+  collect(orderBy, refs, stars, 0);
+  const lalias = alias.toLowerCase();
+  if (stars.all || stars.nested || stars.tables.has(lalias) || hasNatural(core.from)) return null;
+  const out = new Set<string>();
+  for (const r of refs) if (r.table === null || r.table.toLowerCase() === lalias) out.add(r.name.toLowerCase());
+  return out;
 }
 
 function hasNatural(from: unknown): boolean {

@@ -28,9 +28,10 @@ function leftmostCore(b: SelectBody): SelectBody {
   return b;
 }
 
-/** The compound's ORDER BY as result-column positions (what SQLite's merge sorts each side by), when explaining. */
+/** The compound's ORDER BY as result-column positions (what SQLite's merge sorts each side by). */
 export function compoundOrderForExplain(cx: CompileCtx, stmt: SelectStmt): OrderingTerm[] | null {
-  if (!eqp(cx) || stmt.body.kind !== 'Compound') return null;
+  void cx;
+  if (stmt.body.kind !== 'Compound') return null;
   const first = leftmostCore(stmt.body);
   const out: OrderingTerm[] = [];
   for (const t of stmt.orderBy ?? []) {
@@ -59,19 +60,8 @@ export class CompoundExplain {
     order: readonly OrderingTerm[],
     width: number,
   ) {
-    const merge = order.length > 0 || body.op !== 'UNION ALL';
-    if (!merge) {
-      this.sideOrder = null;
-      return;
-    }
-    const terms = order.slice();
-    if (body.op !== 'UNION ALL') {
-      for (let i = 1; i <= width; i++) {
-        if (!terms.some((t) => ordinalTerm(t.expr) === i)) terms.push({ expr: literal(i), direction: null, nulls: null });
-      }
-    }
-    this.sideOrder = terms;
-    this.mergeNode = rec.add(`MERGE (${body.op})`);
+    this.sideOrder = mergeSideOrder(body, order, width);
+    if (this.sideOrder) this.mergeNode = rec.add(`MERGE (${body.op})`);
   }
 
   /**
@@ -105,6 +95,30 @@ export class CompoundExplain {
     allChainHeaders.set(this.body, this.header);
     return rec.within(node, fn);
   }
+}
+
+/**
+ * The ORDER BY each side of a merged compound is planned (and, in SQLite, sorted) by: the
+ * compound's ORDER BY extended to every result column, or null when the parts simply run in
+ * turn (UNION ALL without ORDER BY).
+ */
+export function mergeSideOrder(body: SelectBody & { kind: 'Compound' }, order: readonly OrderingTerm[], width: number): OrderingTerm[] | null {
+  if (order.length === 0 && body.op === 'UNION ALL') return null;
+  const terms = order.slice();
+  if (body.op !== 'UNION ALL') {
+    for (let i = 1; i <= width; i++) {
+      if (!terms.some((t) => ordinalTerm(t.expr) === i)) terms.push({ expr: literal(i), direction: null, nulls: null });
+    }
+  }
+  return terms;
+}
+
+/** The result width of a compound from its left-most part's syntax (null when `*` hides it). */
+export function syntacticWidth(body: SelectBody): number | null {
+  const first = leftmostCore(body);
+  if (first.kind === 'Values') return first.rows[0].length;
+  if (first.kind === 'SelectCore' && first.columns.every((c) => c.kind === 'Expr')) return first.columns.length;
+  return null;
 }
 
 /** A VALUES body: one row is a constant row, several a VALUES-clause scan. */

@@ -12,6 +12,13 @@ import type { CompileCtx, QueryPlan } from './context.js';
 import { compileExpr, comparison, comparisonCollation, plain } from './expr.js';
 import type { Compiled, Scope } from './scope.js';
 
+/**
+ * Subquery expressions (Subquery, Exists, InSelect nodes) whose query is correlated (SQLite's
+ * EP_VarSelect): a WHERE term holding one is tested after the other terms of its loop
+ * (TERM_VARSELECT, iLoop 3 of sqlite3WhereCodeOneLoopStart).
+ */
+export const correlatedSubqueries = new WeakSet<object>();
+
 function firstRow(plan: QueryPlan): SqlValue[] | null {
   plan.source.open();
   try {
@@ -30,6 +37,7 @@ export function compileSubqueryExpr(cx: CompileCtx, e: SubqueryExpr, scope: Scop
   const coll = null;
   const declared = { type: col.type, origin: col.origin };
   if (plan.correlated) {
+    correlatedSubqueries.add(e);
     return { ev: () => firstRow(plan)?.[0] ?? null, aff: col.affinity, coll, explicitColl: false, declared };
   }
   let cached: SqlValue = null;
@@ -59,7 +67,10 @@ export function compileExists(cx: CompileCtx, e: ExistsExpr, scope: Scope): Comp
   const plan = cx.compileSelect(e.select, scope);
   const not = e.not;
   const test = () => (firstRow(plan) !== null) !== not ? 1 : 0;
-  if (plan.correlated) return plain(test);
+  if (plan.correlated) {
+    correlatedSubqueries.add(e);
+    return plain(test);
+  }
   let cached: SqlValue = 0;
   let valid = false;
   cx.rt.resets.push({ reset: () => (valid = false) });
@@ -133,7 +144,10 @@ export function compileInSelect(cx: CompileCtx, e: InSelectExpr, scope: Scope): 
     return not ? 1 : 0;
   };
   const xev = x.ev;
-  if (plan.correlated) return plain(() => test(load(), xev()));
+  if (plan.correlated) {
+    correlatedSubqueries.add(e);
+    return plain(() => test(load(), xev()));
+  }
   let cached: InSet | null = null;
   cx.rt.resets.push({ reset: () => (cached = null) });
   return plain(() => {

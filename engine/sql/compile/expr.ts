@@ -197,6 +197,35 @@ function not3(v: SqlValue): SqlValue {
   return v === null ? null : v === FALSE ? TRUE : FALSE;
 }
 
+/**
+ * Compiles a WHERE / ON term for use as a filter only (its truth decides; NULL and false both
+ * reject), as SQLite codes terms with sqlite3ExprIfFalse(..., SQLITE_JUMPIFNULL): `x BETWEEN a
+ * AND b` then stops at `x >= a` unless that is true (the value form must go on after a NULL).
+ */
+export function compileFilter(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
+  if (e.kind !== 'Between' || e.not || e.expr.kind === 'RowValue' || e.low.kind === 'RowValue' || e.high.kind === 'RowValue') return compileExpr(cx, e, scope);
+  const x = compileExpr(cx, e.expr, scope);
+  const lo = compileExpr(cx, e.low, scope);
+  const hi = compileExpr(cx, e.high, scope);
+  let cached: SqlValue = null;
+  const xc: Compiled = { ...x, ev: () => cached, constant: false };
+  const ge = comparison(cx, '>=', xc, lo);
+  const le = comparison(cx, '<=', xc, hi);
+  const xev = x.ev;
+  const constant = x.constant === true && lo.constant === true && hi.constant === true;
+  return {
+    ev: () => {
+      cached = xev();
+      const g = ge();
+      return g !== TRUE ? g : le();
+    },
+    aff: null,
+    coll: null,
+    explicitColl: false,
+    constant,
+  };
+}
+
 function and3(a: SqlValue, b: Ev): SqlValue {
   if (a === FALSE) return FALSE;
   const bv = b();

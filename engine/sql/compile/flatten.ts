@@ -66,6 +66,8 @@ export interface FlattenSite {
   readonly firstJoin: JoinType | null;
   /** The items are left of a RIGHT/FULL JOIN of the receiving query (JT_LTORJ). */
   readonly ltorj: boolean;
+  /** For the receiving query's own FROM clause: the names it reads from an item (column-usage.ts namesReadFrom). */
+  readonly namesRead?: (alias: string) => ReadonlySet<string> | null;
 }
 
 /** A flattened subquery: its FROM items take its place in the enclosing join. */
@@ -156,6 +158,13 @@ export function flattenVerdict(cx: CompileCtx, c: FlattenCandidate, site: Flatte
   return ours ? 'flatten' : 'sqlite-only';
 }
 
+/** The name the receiving query reads result column `i` by ('' when it has none). */
+function resultName(rc: SelectCore['columns'][number], i: number, names: readonly string[] | null): string {
+  if (names) return (names[i] ?? '').toLowerCase();
+  if (rc.kind !== 'Expr') return '';
+  return (rc.alias ?? (rc.expr.kind === 'Column' ? rc.expr.name : '')).toLowerCase();
+}
+
 /** No aggregate and no window function in the result, HAVING or ORDER BY. */
 function plainCore(cx: CompileCtx, core: SelectCore, orderBy: readonly OrderingTerm[] | null): boolean {
   if (core.groupBy !== null || core.having !== null || core.windows !== null) return false;
@@ -187,8 +196,11 @@ function flatten(cx: CompileCtx, c: FlattenCandidate, site: FlattenSite, k: numb
   const inner: FlattenSite = { target: site.target, index: site.index + k, firstJoin: jt, ltorj };
   bindFrom(cx, core.from, c.outer, entries, mkScope, inner);
   const scope = mkScope();
-  // covering-index support: the columns of its tables that the subquery reads
-  noteColumnUsage(core, c.select.orderBy, scope.sources, scope.sources);
+  // covering-index support: the columns of its tables that the subquery reads, for the result
+  // columns the receiving query reads
+  const read = site.namesRead?.(c.alias) ?? null;
+  const used = read === null ? core : { ...core, columns: core.columns.filter((rc, i) => rc.kind !== 'Expr' || read.has(resultName(rc, i, c.names))) };
+  noteColumnUsage(used, c.select.orderBy, scope.sources, scope.sources);
   const outputs = expandColumns(cx, core.columns, scope.sources, true);
   const aliases = makeAliasResolver(cx, core);
   scope.aliases = aliases.resolver(scope);

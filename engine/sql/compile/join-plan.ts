@@ -22,21 +22,27 @@ import { SingleRowOp, TableScanOp } from '../exec/scan.js';
 import { toBool } from '../exec/truth.js';
 import { applyComparisonAffinity, comparisonAffinity, type Affinity } from '../semantics/affinity.js';
 import { accessLoops, chooseAccess, type AccessLoop, type OrderRequest } from './access-path.js';
+import { markOuterOn } from './access-terms.js';
+import { simplifyJoins } from './join-simplify.js';
+import { correlatedSubqueries } from './expr-subquery.js';
+import { astSome } from './dml/ast-walk.js';
 import { logEstAdd, type LogEst } from './where-cost.js';
 import type { CompileCtx } from './context.js';
-import { compileExpr, comparisonCollation } from './expr.js';
+import { compileExpr, compileFilter, comparisonCollation } from './expr.js';
 import type { FromEntry } from './from.js';
 import type { TableFunctionBinding } from './table-function.js';
 import { Scope, slotsOf, type Compiled, type ScopeSource } from './scope.js';
 import { conjuncts, referencedSlots, sourceOfColumn } from './terms.js';
 import { eqpCapture, eqpJoinStart } from './explain-hooks.js';
 import type { EqpNode } from './explain-plan.js';
-import type { TableSchema } from '../../catalog/types.js';
+import type { IndexSchema, TableSchema } from '../../catalog/types.js';
 
 /** A FROM item as the planner sees it: flattened subqueries are replaced by their own items. */
 interface PlanEntry {
   readonly source: ScopeSource;
   readonly joinType: JoinType;
+  /** The join type as written (before OUTER JOIN strength reduction). */
+  readonly declaredJoin: JoinType;
   readonly on: Expr | null;
   readonly usingTerms: readonly (readonly [Expr, Expr])[];
   /** The scope the ON / USING terms resolve in, and the context to compile them in. */
@@ -73,6 +79,8 @@ export interface JoinPlan {
   readonly details: readonly string[];
   /** Per level (as `details`): the table's rows are found by rowid (AccessChoice.byRowid). */
   readonly byRowid: readonly boolean[];
+  /** Per level (as `details`): the index read (AccessChoice.index). */
+  readonly indexes: readonly (IndexSchema | null)[];
 }
 
 function eqExpr(l: Expr, r: Expr): Expr {
@@ -100,18 +108,23 @@ interface FlatWhere {
 
 const asIs: Within = (fn) => fn();
 
-/** Replaces flattened subqueries by their FROM items; collects their WHERE clauses. */
-function expandEntries(entries: readonly FromEntry[], home: Scope, within: Within, out: PlanEntry[], wheres: FlatWhere[]): void {
-  for (const e of entries) {
+/**
+ * Replaces flattened subqueries by their FROM items; collects their WHERE clauses. `types`
+ * overrides the entries' join types (OUTER JOIN strength reduction, join-simplify.ts).
+ */
+function expandEntries(entries: readonly FromEntry[], home: Scope, within: Within, out: PlanEntry[], wheres: FlatWhere[], types: readonly JoinType[] | null = null): void {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const joinType = types ? types[i] : e.joinType;
     const f = e.flat;
     if (!f) {
-      out.push({ source: e.source, joinType: e.joinType, on: e.on, usingTerms: e.usingTerms, onScope: home, onWithin: within, home, homeWithin: within, table: e.table, op: e.op, indexedBy: e.indexedBy, tvf: e.tvf, coroutine: e.coroutine === true });
+      out.push({ source: e.source, joinType, declaredJoin: e.joinType, on: e.on, usingTerms: e.usingTerms, onScope: home, onWithin: within, home, homeWithin: within, table: e.table, op: e.op, indexedBy: e.indexedBy, tvf: e.tvf, coroutine: e.coroutine === true });
       continue;
     }
     const at = out.length;
     expandEntries(f.entries, f.scope, f.within, out, wheres);
     // the subquery's first item takes the subquery's place in this join
-    out[at] = { ...out[at], joinType: e.joinType, on: e.on, usingTerms: e.usingTerms, onScope: home, onWithin: within };
+    out[at] = { ...out[at], joinType, declaredJoin: e.joinType, on: e.on, usingTerms: e.usingTerms, onScope: home, onWithin: within };
     if (f.where) wheres.push({ expr: f.where, scope: f.scope, within: f.within, at, outerJoin: f.outerJoin });
   }
 }
@@ -133,27 +146,40 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
   const rt = cx.rt;
   const details: string[] = [];
   const byRowid: boolean[] = [];
+  const indexes: (IndexSchema | null)[] = [];
   const terms: Term[] = [];
   const entries: PlanEntry[] = [];
   const wheres: FlatWhere[] = [];
-  expandEntries(fromEntries, scope, asIs, entries, wheres);
+  expandEntries(fromEntries, scope, asIs, entries, wheres, simplifyJoins(fromEntries, where, scope));
   // EXPLAIN QUERY PLAN: places FROM-subquery rows, one row per loop (explain-hooks.ts)
   const eqpJoin = eqpJoinStart(cx, entries);
   const hasOuterRightFull = entries.some((e) => e.joinType === 'RIGHT' || e.joinType === 'FULL');
+  const declaredRightFull = entries.some((e) => e.declaredJoin === 'RIGHT' || e.declaredJoin === 'FULL');
 
   const compileTracked = (e: Expr, sc: Scope, within: Within): { compiled: Compiled; slots: Set<number> } => {
     const saved = sc.trackSlots;
     const slots = new Set<number>();
     sc.trackSlots = slots;
     try {
-      return { compiled: eqpCapture(cx, () => within(() => compileExpr(cx, e, sc))), slots };
+      return { compiled: eqpCapture(cx, () => within(() => compileFilter(cx, e, sc))), slots };
     } finally {
       sc.trackSlots = saved;
       if (saved) for (const x of slots) saved.add(x);
     }
   };
+  // exprAnalyze (tag-20220128a): `(a, b) = (x, y)` in the AND-list becomes the terms `a = x` and
+  // `b = y`, appended to the WHERE clause (each filters on its own, in order: `b = y` is not
+  // evaluated for a row `a = x` rejects)
+  const splits: { parts: Expr[]; sc: Scope; within: Within; onOf: number | null; isWhere: boolean; ofEntry: number; check: boolean }[] = [];
+  let splitCheck = false;
   const addTerm = (e: Expr, sc: Scope, within: Within, onOf: number | null, isWhere: boolean, ofEntry: number) => {
+    const parts = vectorEqualityParts(e);
+    if (parts) {
+      splits.push({ parts, sc, within, onOf, isWhere, ofEntry, check: splitCheck });
+      return;
+    }
     const { compiled, slots } = compileTracked(e, sc, within);
+    if (onOf !== null) markOuterOn(e);
     terms.push({ expr: e, scope: sc, compiled, slots, onOf, isWhere, ofEntry, applied: false });
   };
   // WHERE order after flattening: the subqueries' WHERE clauses, this WHERE, then ON clauses
@@ -184,10 +210,21 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
       rightOn.set(ei, list);
       continue;
     }
-    for (const [x, sc] of own) addTerm(x, sc, e.onWithin, isLeft ? e.source.slot : null, false, ei);
     // "ON clause references tables to its right": always for an outer join's ON clause, for an
-    // inner join's only when a RIGHT or FULL JOIN is present (exprAnalyze)
-    if (isLeft || hasOuterRightFull) for (let i = first; i < terms.length; i++) checkOnClause(terms[i].slots, ei, slotEntry);
+    // inner join's only when a RIGHT or FULL JOIN is present (selectCheckOnClauses, before
+    // OUTER JOIN strength reduction: the joins as written)
+    const check = e.declaredJoin === 'LEFT' || e.declaredJoin === 'FULL' || declaredRightFull;
+    splitCheck = check;
+    for (const [x, sc] of own) addTerm(x, sc, e.onWithin, isLeft ? e.source.slot : null, false, ei);
+    splitCheck = false;
+    if (check) for (let i = first; i < terms.length; i++) checkOnClause(terms[i].slots, ei, slotEntry);
+  }
+  for (const sp of splits) {
+    for (const part of sp.parts) {
+      const at = terms.length;
+      addTerm(part, sp.sc, sp.within, sp.onOf, sp.isWhere, sp.ofEntry);
+      if (sp.check) checkOnClause(terms[at].slots, sp.ofEntry, slotEntry);
+    }
   }
 
   if (entries.length === 0) {
@@ -195,7 +232,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
     let op: Op = new SingleRowOp();
     const pred = combine(terms.map((t) => t.compiled));
     if (pred) op = new FilterOp(op, pred);
-    return { op, ordered: false, details, byRowid };
+    return { op, ordered: false, details, byRowid, indexes };
   }
 
   // Terms that read nothing of this join are tested once, before the loop.
@@ -245,6 +282,7 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
     const consumed = new Set<number>();
     const accessScope = boundScope(entry.home, boundSlots);
     let eqpRows: readonly EqpNode[] = [];
+    let coversTerm: ((e: Expr) => boolean) | null = null;
     if (entry.table) {
       if (entry.table.root === -1) {
         inner = new EmptyOp();
@@ -255,12 +293,15 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
         ordered = choice.ordered;
         details.push(choice.detail);
         byRowid.push(choice.byRowid);
+        indexes.push(choice.index);
         eqpRows = choice.eqpRows;
+        coversTerm = choice.coversTerm;
         for (const i of choice.consumed) consumed.add(i);
         if (choice.cost >= 1000 && op !== null) {
           const hash = entry.homeWithin(() => tryHashJoin(cx, entry, avail, own, accessScope, consumed));
           if (hash) {
             inner = hash;
+            coversTerm = null;
             details[details.length - 1] = `SEARCH ${entry.source.name} USING AUTOMATIC COVERING INDEX`;
           }
         }
@@ -290,11 +331,20 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
       }
       details.push(`SCAN ${entry.source.name}`);
       byRowid.push(false);
+      indexes.push(null);
     }
     avail.forEach((t, i) => {
       if (consumed.has(i)) t.applied = true;
     });
-    const rest = avail.filter((t) => !t.applied);
+    // the order terms are tested in (sqlite3WhereCodeOneLoopStart's iLoop passes): those the
+    // index entry answers first when the loop reads the table row too, then the others, then
+    // those holding a correlated subquery
+    let rest = avail.filter((t) => !t.applied);
+    if (coversTerm || rest.some((t) => hasCorrelatedSubquery(t.expr))) {
+      const deferred = rest.filter((t) => hasCorrelatedSubquery(t.expr));
+      const now = rest.filter((t) => !deferred.includes(t));
+      rest = coversTerm ? [...now.filter((t) => coversTerm!(t.expr)), ...now.filter((t) => !coversTerm!(t.expr)), ...deferred] : [...now, ...deferred];
+    }
     eqpJoin?.level(entry, entry.table?.root === -1 ? null : details[details.length - 1], eqpRows, [...(op === null ? hoisted : []), ...rest].map((t) => t.compiled));
     bound.push(entry.source);
     boundSlots.add(slot);
@@ -333,7 +383,27 @@ export function planJoins(cx: CompileCtx, fromEntries: FromEntry[], where: Expr 
   const pred = combine(left.map((t) => t.compiled));
   if (pred) op = new FilterOp(op!, pred);
   if (hoisted.length) op = new GuardOp(op!, hoisted.map((t) => t.compiled.ev));
-  return { op: op!, ordered: ordered && entries.length === 1, details, byRowid };
+  return { op: op!, ordered: ordered && entries.length === 1, details, byRowid, indexes };
+}
+
+/**
+ * TERM_VARSELECT: the term holds a correlated subquery (compiled before this is asked). A term
+ * that is itself `x IN (SELECT ...)` does not count for its own subquery (exprAnalyze takes the
+ * usage of its SELECT directly), only for subqueries inside; `x NOT IN (...)` counts.
+ */
+function hasCorrelatedSubquery(e: Expr): boolean {
+  if (e.kind === 'InSelect' && !e.not) return astSome([e.expr, e.select], (n) => correlatedSubqueries.has(n));
+  return astSome(e, (n) => correlatedSubqueries.has(n));
+}
+
+/** The element comparisons of `(a, b, ...) = (x, y, ...)` (or IS), null for any other term. */
+function vectorEqualityParts(e: Expr): Expr[] | null {
+  if (e.kind !== 'Binary' || (e.op !== '=' && e.op !== 'IS')) return null;
+  const l = e.left;
+  const r = e.right;
+  if (l.kind !== 'RowValue' || r.kind !== 'RowValue' || l.items.length !== r.items.length || l.items.length < 2) return null;
+  if (l.items.some((x) => x.kind === 'RowValue') || r.items.some((x) => x.kind === 'RowValue')) return null;
+  return l.items.map((x, i): Expr => ({ kind: 'Binary', op: e.op, left: x, right: r.items[i], start: e.start, end: e.end }));
 }
 
 function checkOnClause(slots: ReadonlySet<number>, ei: number, slotEntry: ReadonlyMap<number, number>): void {
@@ -417,17 +487,15 @@ function combine(compiled: readonly Compiled[]): Ev | null {
     const e0 = evs[0];
     return e0;
   }
+  // each term is coded with sqlite3ExprIfFalse(..., SQLITE_JUMPIFNULL): a NULL term rejects the
+  // row as a false one does, and the terms after it are not evaluated
   return () => {
-    let sawNull = false;
     for (let i = 0; i < evs.length; i++) {
       const v = evs[i]();
-      if (v === null) {
-        sawNull = true;
-        continue;
-      }
+      if (v === null) return null;
       if (v === 0 || !truthy(v)) return 0;
     }
-    return sawNull ? null : 1;
+    return 1;
   };
 }
 

@@ -18,7 +18,7 @@ import type { FromEntry } from './from.js';
 import type { Scope } from './scope.js';
 import { ordinalTerm } from './terms.js';
 import { logEst } from './where-cost.js';
-import { markSimpleCount } from './access-path.js';
+import { markSimpleCount, noteOrderColumns } from './access-path.js';
 import { FirstNonNullOp } from '../exec/min-max.js';
 import type { Op } from '../exec/runtime.js';
 
@@ -138,6 +138,30 @@ export function orderWishFor(
     if (n >= 0 && logEst(n) < 200) limitEst = logEst(n);
   }
   return make('order', terms, { limit: limitEst });
+}
+
+/**
+ * The columns of each base table named by the ORDER BY (GROUP BY of an aggregate query, or the
+ * result list of a DISTINCT one) that SQLite hands sqlite3WhereBegin: an index holding one of
+ * them may be scanned in full (indexMightHelpWithOrderBy, which ignores collations and
+ * directions), whether or not it delivers the order; for joins too.
+ */
+export function noteOrderHints(cx: CompileCtx, core: SelectCore, orderBy: readonly OrderingTerm[] | null, scope: Scope, entries: readonly FromEntry[], isAggregate: boolean, hasWindows: boolean): void {
+  if (hasWindows) return;
+  let list: readonly Expr[] | null = null;
+  if (isAggregate) list = core.groupBy ? core.groupBy.map((g) => resultExpr(core, g)) : null;
+  else if (orderBy && orderBy.length) list = orderBy.map((t) => resultExpr(core, t.expr));
+  else if (core.distinct && core.columns.every((c) => c.kind === 'Expr')) list = core.columns.map((c) => (c.kind === 'Expr' ? c.expr : (c as never)));
+  if (!list) return;
+  for (const entry of entries) {
+    if (!entry.table) continue;
+    const cols = new Set<number>();
+    for (const e of list) {
+      const t = columnTerm(cx, e, false, null, scope, entry);
+      if (t) cols.add(t.column);
+    }
+    if (cols.size) noteOrderColumns(entry.source, cols);
+  }
 }
 
 export type { OrderingTerm };

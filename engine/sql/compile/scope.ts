@@ -79,6 +79,11 @@ export interface ScopeSource {
   /** Columns are found only when qualified with the source name (excluded.x, NEW.x, OLD.x). */
   qualifiedOnly?: boolean;
   /**
+   * The columns are bare values, without affinity or collation in comparisons: an upsert's
+   * `excluded.*`, which SQLite resolves to registers (TK_REGISTER), not table columns.
+   */
+  bareValues?: boolean;
+  /**
    * Set on the right side of a RIGHT or FULL JOIN: an unqualified reference to one of its
    * `merged` (USING) columns then names this source (RIGHT) or coalesce() of all (FULL).
    */
@@ -255,7 +260,9 @@ function findIn(s: Scope, ltable: string | null, lname: string, name: string, ta
       throw sqliteError(`ambiguous column name: ${table ? `${table}.` : ''}${name}`);
     }
     const c = src.columns[ci];
-    hit = { ev: c.read, aff: c.affinity, coll: c.collation, explicitColl: false, column: { source: src, index: ci } };
+    hit = src.bareValues
+      ? { ev: c.read, aff: null, coll: null, explicitColl: false, column: { source: src, index: ci } }
+      : { ev: c.read, aff: c.affinity, coll: c.collation, explicitColl: false, column: { source: src, index: ci } };
     hitSource = src;
   }
   if (hit && fullMatches) return coalesceOf([...fullMatches, hit]);

@@ -26,9 +26,10 @@ import { Scope, type Compiled, type QueryState, type ScopeSource } from './scope
 import type { OrderRequest } from './access-path.js';
 // EXPLAIN QUERY PLAN and covering-index support (explain-core.ts, order-wish.ts, column-usage.ts)
 import { CoreExplain } from './explain-core.js';
-import { minMaxLimit, orderWishFor } from './order-wish.js';
-import { noteColumnUsage } from './column-usage.js';
-import { CompoundExplain, compoundOrderForExplain, eqpValues } from './explain-compound.js';
+import { minMaxLimit, noteOrderHints, orderWishFor } from './order-wish.js';
+import { namesReadFrom, noteColumnUsage } from './column-usage.js';
+import { CompoundExplain, compoundOrderForExplain, eqpValues, mergeSideOrder, syntacticWidth } from './explain-compound.js';
+import { eqp } from './explain-plan.js';
 import { planVectorSearch } from '../../vector/planner.js'; // vector: HNSW access path
 
 /**
@@ -71,11 +72,15 @@ export function compileSelectStmt(cx: CompileCtx, stmt: SelectStmt, outer: Scope
 
 export type { WithClause };
 
-/** `eqpOrder`: only while explaining, the ORDER BY SQLite's compound merge sorts this part by (explain-compound.ts). */
-function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpOrder: readonly OrderingTerm[] | null = null): QueryPlan {
+/**
+ * `mergeOrder`: the ORDER BY SQLite's compound merge sorts this part by (explain-compound.ts).
+ * The part is planned for it (the access path decides which of the rows a UNION finds equal
+ * comes first); only while explaining is it also sorted, as SQLite's plan shows.
+ */
+function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, mergeOrder: readonly OrderingTerm[] | null = null): QueryPlan {
   switch (body.kind) {
     case 'SelectCore':
-      return compileCore(cx, body, outer, eqpOrder, null, null, true);
+      return compileCore(cx, body, outer, eqp(cx) ? mergeOrder : null, null, null, true, mergeOrder);
     case 'Values': {
       eqpValues(cx, body.rows.length);
       const scope = outer ? outer.child([]) : new Scope([], null, { correlated: false, depth: 0 });
@@ -92,9 +97,11 @@ function compileBody(cx: CompileCtx, body: SelectBody, outer: Scope | null, eqpO
       };
     }
     case 'Compound': {
-      const ex = CompoundExplain.start(cx, body, eqpOrder, () => compileBody(cx, body.left, outer).columns.length);
-      const left = ex ? ex.left(() => compileBody(cx, body.left, outer, ex.sideOrder)) : compileBody(cx, body.left, outer);
-      const right = ex ? ex.right(() => compileBody(cx, body.right, outer, ex.sideOrder)) : compileBody(cx, body.right, outer);
+      const ex = CompoundExplain.start(cx, body, mergeOrder, () => compileBody(cx, body.left, outer).columns.length);
+      const width = ex ? 0 : syntacticWidth(body);
+      const sideOrder = ex ? ex.sideOrder : width === null ? null : mergeSideOrder(body, mergeOrder ?? [], width);
+      const left = ex ? ex.left(() => compileBody(cx, body.left, outer, sideOrder)) : compileBody(cx, body.left, outer, sideOrder);
+      const right = ex ? ex.right(() => compileBody(cx, body.right, outer, sideOrder)) : compileBody(cx, body.right, outer, sideOrder);
       if (left.columns.length !== right.columns.length) {
         throw sqliteError(`SELECTs to the left and right of ${body.op} do not have the same number of result columns`);
       }
@@ -262,6 +269,8 @@ function compileCore(
   limit: Expr | null,
   offset: Expr | null,
   compoundArm = false,
+  /** A compound part's merge order: planned for (access paths), not applied (see compileBody). */
+  planOrder: readonly OrderingTerm[] | null = orderBy,
 ): QueryPlan {
   const entries: FromEntry[] = [];
   // every scope of this query shares one state (correlation marks, also from flattened subqueries)
@@ -290,7 +299,7 @@ function compileCore(
     complexResult: itemExprs.some((e) => e !== null && e.kind !== 'Column' && e.kind !== 'Literal'),
     orderByOnResult: (orderBy ?? []).every((t) => ordinalTerm(t.expr) !== null || itemExprs.some((e) => e !== null && sameExpr(e, t.expr)) || (t.expr.kind === 'Column' && t.expr.table === null && core.columns.some((rc) => rc.kind === 'Expr' && rc.alias?.toLowerCase() === (t.expr as { name: string }).name.toLowerCase()))),
   };
-  bindFrom(cx, core.from, outer, entries, () => mkScope(sources()), { target, index: 0, firstJoin: null, ltorj: false });
+  bindFrom(cx, core.from, outer, entries, () => mkScope(sources()), { target, index: 0, firstJoin: null, ltorj: false, namesRead: (alias) => namesReadFrom(core, orderBy, alias) });
   const scope = mkScope(sources());
   // the tables of flattened subqueries are noted by flatten.ts from the subquery's own syntax
   // (a view's or CTE's body is not part of this core), before their columns are compiled
@@ -307,7 +316,8 @@ function compileCore(
   scope.aliases = aliasResolver(scope);
   scope.aliasNames = aliases.names;
   scope.aggregateContext = 'where';
-  const orderWish = orderWishFor(cx, core, orderBy, limit, scope, entries, isAggregate, winCalls.length > 0, aggCalls);
+  noteOrderHints(cx, core, planOrder, scope, entries, isAggregate, winCalls.length > 0);
+  const orderWish = orderWishFor(cx, core, planOrder, limit, scope, entries, isAggregate, winCalls.length > 0, aggCalls);
   const eqpCore = CoreExplain.start(cx, core, orderBy, aggCalls, isAggregate, orderWish, entries);
   const joined = planJoins(cx, entries, core.where, scope, orderWish);
   eqpCore?.afterJoins();

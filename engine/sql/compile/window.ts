@@ -75,6 +75,70 @@ function resolveSpec(over: WindowSpec | string, named: readonly NamedWindow[] | 
   return { base: null, partitionBy: base.partitionBy, orderBy: over.orderBy.length ? over.orderBy : base.orderBy, frame: over.frame };
 }
 
+/** Frames sqlite3WindowUpdate imposes on the built-in window functions (aUp). */
+const IMPOSED_FRAMES: Record<string, [string, string, string]> = {
+  row_number: ['ROWS', 'UnboundedPreceding', 'CurrentRow'],
+  dense_rank: ['RANGE', 'UnboundedPreceding', 'CurrentRow'],
+  rank: ['RANGE', 'UnboundedPreceding', 'CurrentRow'],
+  percent_rank: ['GROUPS', 'CurrentRow', 'UnboundedFollowing'],
+  cume_dist: ['GROUPS', 'Following', 'UnboundedFollowing'],
+  ntile: ['ROWS', 'CurrentRow', 'UnboundedFollowing'],
+  lead: ['ROWS', 'UnboundedPreceding', 'UnboundedFollowing'],
+  lag: ['ROWS', 'UnboundedPreceding', 'CurrentRow'],
+};
+
+/** Text identity of a window (sqlite3WindowCompare without the filter): equal texts share one pass. */
+function windowIdentity(name: string, spec: WindowSpec): string {
+  const f = spec.frame;
+  const bound = (b: FrameBound): unknown => (b.kind === 'Preceding' || b.kind === 'Following' ? [b.kind, exprIdentity(b.offset)] : b.kind);
+  const imposed = IMPOSED_FRAMES[name];
+  const frame = imposed
+    ? [...imposed, 'NO OTHERS']
+    : f
+      ? [f.units, bound(f.start), bound(f.end), f.exclude ?? 'NO OTHERS']
+      : ['RANGE', 'UnboundedPreceding', 'CurrentRow', 'NO OTHERS'];
+  return JSON.stringify([frame, spec.partitionBy.map(exprIdentity), spec.orderBy.map((t) => [exprIdentity(t.expr), t.direction ?? 'ASC', t.nulls])]);
+}
+
+function exprIdentity(e: Expr): unknown {
+  const strip = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(strip);
+    if (x && typeof x === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+        if (k === 'start' || k === 'end') continue; // source spans
+        o[k] = typeof v === 'bigint' ? `${v}n` : k === 'name' && typeof v === 'string' ? v.toLowerCase() : strip(v);
+      }
+      return o;
+    }
+    return x;
+  };
+  return strip(e);
+}
+
+/**
+ * SQLite computes the windows identical to the first one (sqlite3WindowLink) in the outer query
+ * and pushes the others into a subquery (sqlite3WindowRewrite), recursively: the groups of
+ * identical windows in order of first appearance, the last one computed first, each over the
+ * rows in the order the previous one sorted them (its sort is stable).
+ */
+function windowGroups(keys: readonly string[]): number[][] {
+  const groups: number[][] = [];
+  const done = new Set<number>();
+  for (let i = 0; i < keys.length; i++) {
+    if (done.has(i)) continue;
+    const g: number[] = [];
+    for (let j = i; j < keys.length; j++) {
+      if (!done.has(j) && keys[j] === keys[i]) {
+        g.push(j);
+        done.add(j);
+      }
+    }
+    groups.push(g);
+  }
+  return groups;
+}
+
 export function compileWindows(
   cx: CompileCtx,
   input: Op,
@@ -84,9 +148,11 @@ export function compileWindows(
   sources: readonly ScopeSource[],
 ): { op: Op; slots: Map<object, number> } {
   const slots = new Map<object, number>();
+  const identities: string[] = [];
   const specs: WindowCallSpec[] = calls.map((call) => {
     const spec = resolveSpec(call.over!, named);
     const name = call.name.toLowerCase();
+    identities.push(windowIdentity(BUILTIN.has(name) ? name : '', spec));
     const slot = cx.rt.allocVal();
     slots.set(call, slot);
     const compiledArgs = call.args.map((a) => compileExpr(cx, a, scope));
@@ -157,5 +223,5 @@ export function compileWindows(
       exclude: frame?.exclude ?? 'NO OTHERS',
     };
   });
-  return { op: new WindowOp(cx.rt, input, specs, sources.map((s) => s.slot)), slots };
+  return { op: new WindowOp(cx.rt, input, specs, sources.map((s) => s.slot), windowGroups(identities)), slots };
 }

@@ -69,6 +69,8 @@ export class WindowOp implements Op {
     private readonly input: Op,
     private readonly calls: readonly WindowCallSpec[],
     private readonly slots: readonly number[],
+    /** Calls sharing one window, in SQLite's nesting order (the last group is computed first). */
+    private readonly groups: readonly (readonly number[])[] = calls.map((_, i) => [i]),
   ) {}
 
   private restore(s: RowSnap): void {
@@ -97,16 +99,18 @@ export class WindowOp implements Op {
     }
     this.snaps = snaps;
     this.results = this.calls.map(() => new Array<SqlValue>(snaps.length).fill(null));
-    let firstOrder: number[] | null = null;
-    this.calls.forEach((call, ci) => {
-      const sorted = this.compute(call, this.results[ci]);
-      if (firstOrder === null) firstOrder = sorted;
-    });
-    this.order = firstOrder ?? snaps.map((_, k) => k);
+    // each group sorts (stably) the rows in the order the group computed before it left them
+    let order = snaps.map((_, k) => k);
+    for (let g = this.groups.length - 1; g >= 0; g--) {
+      let sorted = order;
+      for (const ci of this.groups[g]) sorted = this.compute(this.calls[ci], this.results[ci], order);
+      order = sorted;
+    }
+    this.order = order;
     this.i = 0;
   }
 
-  private compute(call: WindowCallSpec, out: SqlValue[]): number[] {
+  private compute(call: WindowCallSpec, out: SqlValue[], input: readonly number[]): number[] {
     const n = this.snaps.length;
     const pkeys: SqlValue[][] = new Array(n);
     const okeys: SqlValue[][] = new Array(n);
@@ -119,7 +123,7 @@ export class WindowOp implements Op {
       args[r] = call.args.map((e) => e());
       pass[r] = call.filter ? toBool(call.filter()) : true;
     }
-    const idx = Array.from({ length: n }, (_, k) => k);
+    const idx = input.slice();
     const cmpP = (a: number, b: number) => {
       for (let k = 0; k < call.partitionBy.length; k++) {
         const c = compareValues(pkeys[a][k], pkeys[b][k], call.partitionCollations[k]);
@@ -141,7 +145,7 @@ export class WindowOp implements Op {
       }
       return 0;
     };
-    idx.sort((a, b) => cmpP(a, b) || cmpO(a, b) || a - b);
+    idx.sort((a, b) => cmpP(a, b) || cmpO(a, b)); // stable: ties keep the input order
     let p0 = 0;
     while (p0 < n) {
       let p1 = p0 + 1;

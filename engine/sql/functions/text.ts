@@ -223,12 +223,19 @@ export function unhex(x: SqlValue, pass: SqlValue | undefined): SqlValue {
   return new Uint8Array(out);
 }
 
+/**
+ * char(): SQLite writes each code point as UTF-8 on its own, a surrogate (U+D800..U+DFFF) too,
+ * as 3 ill-formed bytes (ED A0 80 for 55296) that count as one character and read back as
+ * U+FFFD (sqlite3Utf8Read). A JS string cannot hold those bytes, so a surrogate becomes U+FFFD
+ * here, one character either way (a pair of them stays two characters, as in SQLite, instead
+ * of joining into one code point); hex() and the bytes differ (docs/compat.md).
+ */
 export function charFn(args: readonly SqlValue[]): string {
   let s = '';
   for (const a of args) {
     let x = num(toInt64(a));
-    if (x < 0 || x > 0x10ffff) x = 0xfffd;
-    s += x >= 0xd800 && x <= 0xdfff ? String.fromCharCode(x) : String.fromCodePoint(x);
+    if (x < 0 || x > 0x10ffff || (x >= 0xd800 && x <= 0xdfff)) x = 0xfffd;
+    s += String.fromCodePoint(x);
   }
   return s;
 }

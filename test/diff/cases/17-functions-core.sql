@@ -33,3 +33,5 @@ SELECT char(1) FILTER (WHERE 1);
 SELECT likelihood(1, 2);
 -- error
 SELECT abs(-9223372036854775808);
+-- char() of a surrogate code point: one character reading back as U+FFFD (hex() differs: docs/compat.md)
+SELECT length(char(55296)), unicode(char(55296)), length(char(56320, 65)), unicode(char(56320, 65)), length(char(55357, 56832)), instr(char(55357, 56832, 66), 'B'), substr(char(55296, 67), 2);

@@ -6,6 +6,9 @@
  */
 import { sqliteError, SqliteError } from '../../../common/errors.js';
 import { bindTableSource } from '../table-source.js';
+import { chooseAccess } from '../access-path.js';
+import { strictValue } from '../dml/writer.js';
+import { toBool } from '../../exec/truth.js';
 import type { SqlValue } from '../../../common/value.js';
 import type { TableSchema } from '../../../catalog/types.js';
 import type { AlterTableStmt, ColumnDef, CreateTableStmt } from '../../ast.js';
@@ -254,12 +257,46 @@ function addColumn(cx: CompileCtx, conn: Connection, table: TableSchema, col: Co
   const newSql = `${sql.slice(0, off)}, ${text.replace(/[;\s]+$/, '')}${sql.slice(off)}`;
   // validate the new definition
   const parsed = parseStatement(newSql, 0).stmt as CreateTableStmt;
-  buildTable(parsed, newSql, table.root);
+  const newTable = buildTable(parsed, newSql, table.root).table;
+  const k = col.constraints;
+  if (table.strict || k.some((c) => c.kind === 'Check') || (notNull && k.some((c) => c.kind === 'Generated'))) verifyTable(cx, newTable);
   return () => {
     const st = schemaTxn(conn, table.temp);
     st.update((r) => (r.type === 'table' && eq(r.name, table.name) ? { ...r, sql: newSql } : null));
     st.done(conn);
   };
+}
+
+/**
+ * sqlite3AlterFinishAddColumn's re-verification: the first problem pragma_quick_check reports
+ * on the table as altered (rows in table order; per row the NOT NULL and STRICT type checks
+ * column by column, then the CHECK constraints) aborts the statement with the message the
+ * nested `SELECT CASE ... raise(ABORT, ...)` gives it.
+ */
+function verifyTable(cx: CompileCtx, table: TableSchema): void {
+  const rt = cx.rt;
+  const slot = rt.allocSlot();
+  const src = bindTableSource(cx, table, table.name, slot);
+  const scope = new Scope([src], null, { correlated: false, depth: 0 });
+  const checks = table.checks.map((c) => compileExpr(cx, c.expr, scope).ev);
+  const op = chooseAccess(cx, src, table, [], () => true, scope, null, null).op;
+  op.open();
+  try {
+    while (op.next()) {
+      for (let ci = 0; ci < table.columns.length; ci++) {
+        const c = table.columns[ci];
+        const v = src.columns[ci].read();
+        if (c.notNull && v === null) throw sqliteError('NOT NULL constraint failed');
+        if (table.strict && ci !== table.rowidAlias && strictValue(table, ci, v) instanceof SqliteError) throw sqliteError('type mismatch on DEFAULT');
+      }
+      for (const ev of checks) {
+        const v = ev();
+        if (v !== null && !toBool(v)) throw sqliteError('CHECK constraint failed');
+      }
+    }
+  } finally {
+    op.close();
+  }
 }
 
 function dropColumn(cx: CompileCtx, conn: Connection, table: TableSchema, name: string): () => void {

@@ -11,6 +11,7 @@ import type { Connection } from '../../connection.js';
 import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
 import { planJoins } from '../join-plan.js';
+import { noteDmlTargetUsage } from '../column-usage.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { dbNameOf } from '../../../catalog/schema.js';
@@ -32,6 +33,7 @@ function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, o
   if (view) return compileViewDelete(cx, conn, stmt, view, outer);
   const { table, writer, entries } = targetEntry(cx, conn, stmt.table);
   const scope = outer ? outer.child([writer.source]) : new Scope([writer.source], null, { correlated: false, depth: 0 });
+  if (!stmt.orderBy && !stmt.limit) noteDmlTargetUsage(writer.source, [stmt.where]);
   const joined = planJoins(cx, entries, stmt.where, scope, null);
   const returning = compileReturning(cx, stmt.returning, scope, table, false);
   // RETURNING rows are produced by the writer as it writes each row (before AFTER triggers)
@@ -66,10 +68,10 @@ function compileDeleteBody(cx: CompileCtx, conn: Connection, stmt: DeleteStmt, o
     } finally {
       op.close();
     }
-    if (orderEvs.length || limitEv) {
-      hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
-      hits = inTableOrder(cx, table, hits, (h) => h.rowid, (h) => h.row);
-    }
+    if (orderEvs.length || limitEv) hits = orderAndLimit(cx, hits, stmt, orderEvs.map((o) => o.coll), limitEv, offsetEv);
+    // rowid (PRIMARY KEY) order, as SQLite's RowSet hands rows back whenever the order can be
+    // observed (one-pass deletes in the loop's order only when it cannot: dml/one-pass.ts)
+    hits = inTableOrder(cx, table, hits, (h) => h.rowid, (h) => h.row);
     for (const h of hits) {
       let vals: SqlValue[] | undefined;
       if (!table.withoutRowid) {

@@ -4,7 +4,7 @@
  */
 import { sqliteError } from '../../../common/errors.js';
 import type { SqlValue } from '../../../common/value.js';
-import type { IndexSchema } from '../../../catalog/types.js';
+import type { IndexSchema, TableSchema } from '../../../catalog/types.js';
 import type { Rowid } from '../../../storage/api.js';
 import type { InsertStmt, SetClause, UpsertClause } from '../../ast.js';
 import type { Ev, RowSource } from '../../exec/runtime.js';
@@ -37,6 +37,7 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
   if (view) return compileViewInsert(cx, conn, stmt, view, outer);
   const table = targetTable(cx, stmt.table, stmt.schema);
   const writer = new TableWriter(cx, conn, table, stmt.alias);
+  writer.setsLastRowid = !table.withoutRowid;
   const nCols = table.columns.length;
 
   // Target columns: -1 = the rowid
@@ -135,6 +136,7 @@ function compileInsertBody(cx: CompileCtx, conn: Connection, stmt: InsertStmt, o
   return {
     columns: returning ? returning.columns : [],
     write: true,
+    journal: !noJournal,
     run: dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal, returned }, () => {
       if (valueRows) {
         for (let i = 0; i < valueRows.length; i++) insertOne(null, valueRows[i]);
@@ -160,6 +162,7 @@ interface CompiledUpsert extends UpsertHandler {
 function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly UpsertClause[], writer: TableWriter, table: ReturnType<typeof targetTable>): CompiledUpsert[] {
   if (clauses.length === 0) return [];
   const excluded = pseudoTable(cx, table, 'excluded');
+  excluded.bareValues = true;
   const scope = new Scope([writer.source, excluded], null, { correlated: false, depth: 0 });
   const rt = cx.rt;
   return clauses.map((cl, i) => {
@@ -219,7 +222,28 @@ function compileUpserts(cx: CompileCtx, conn: Connection, clauses: readonly Upse
   });
 }
 
-function indexMatches(idx: IndexSchema, cols: readonly number[], colls: readonly string[], targetWhere: import('../../ast.js').Expr | null): boolean {
+/**
+ * The columns and collations an ON CONFLICT target names (null if a term is not a column);
+ * sqlite3UpsertAnalyzeTarget matches them against the rowid and the UNIQUE indexes.
+ */
+export function upsertTargetColumns(table: TableSchema, cl: UpsertClause): { cols: number[]; colls: string[] } | null {
+  if (!cl.target) return null;
+  const cols: number[] = [];
+  const colls: string[] = [];
+  for (const t of cl.target) {
+    let e = t.expr;
+    while (e.kind === 'Collate') e = e.expr;
+    if (e.kind !== 'Column') return null;
+    const ci = table.columnIndex.get(e.name.toLowerCase());
+    if (ci === undefined) return null;
+    cols.push(ci);
+    colls.push(canonicalCollation(t.expr.kind === 'Collate' ? t.expr.collation : table.columns[ci].collation));
+  }
+  return { cols, colls };
+}
+
+/** sqlite3UpsertAnalyzeTarget: the target names exactly the index's key columns, with their collations, and its WHERE. */
+export function indexMatches(idx: IndexSchema, cols: readonly number[], colls: readonly string[], targetWhere: import('../../ast.js').Expr | null): boolean {
   if (idx.columns.length !== cols.length) return false;
   if (!idx.columns.every((c) => {
     const k = cols.indexOf(c.column);

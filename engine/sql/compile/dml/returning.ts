@@ -20,6 +20,7 @@ import { Real } from '../../../common/value.js';
 import type { TableSchema } from '../../../catalog/types.js';
 import type { Expr, ResultColumn } from '../../ast.js';
 import type { Ev } from '../../exec/runtime.js';
+import { affinityOfType } from '../../semantics/affinity.js';
 import type { ColumnDescriptor } from '../../session-api.js';
 import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
@@ -139,6 +140,10 @@ function passThroughRealColumns(e: Expr, table: TableSchema, alias: string): num
       return e.op === '+' ? passThroughRealColumns(e.operand, table, alias) : [];
     case 'Collate':
       return passThroughRealColumns(e.expr, table, alias);
+    // CAST(x AS NUMERIC) leaves a number as it is: the integer kept in a REAL column (MEM_IntReal)
+    // comes out an INTEGER (sqlite3VdbeMemCast)
+    case 'Cast':
+      return affinityOfType(e.type) === 'NUMERIC' ? passThroughRealColumns(e.expr, table, alias) : [];
     case 'Case': {
       const out: number[] = [];
       for (const w of e.whens) out.push(...passThroughRealColumns(w.then, table, alias));

@@ -19,10 +19,11 @@
  * rollback, which is what every statement with a constraint that can abort gets anyway.
  */
 import type { ConflictAction, UpsertClause } from '../../ast.js';
-import type { TableSchema } from '../../../catalog/types.js';
+import type { IndexSchema, TableSchema } from '../../../catalog/types.js';
 import type { CompileCtx } from '../context.js';
 import type { Connection } from '../../connection.js';
 import { astSome } from './ast-walk.js';
+import { indexMatches, upsertTargetColumns } from './insert.js';
 
 /** Functions SQLite codes inline (no OP_Function): sqlite3ExprCodeTarget's INLINEFUNC list. */
 const INLINE_FUNCTIONS = new Set(['coalesce', 'ifnull', 'iif', 'if', 'likely', 'unlikely', 'likelihood', 'affinity']);
@@ -54,14 +55,18 @@ export function mayAbort(cx: CompileCtx, conn: Connection, w: WriteShape): boole
     if (mayAbort(cx, conn, { table: t, orAction: 'ABORT', stmt: u.update, defaulted: null, changed, rowidChanges, hasUpsert: false })) return true;
   }
   const catchAll = upserts.some((u) => u.target === null);
-  /** Whether an upsert clause resolves a conflict on these columns (-1: the rowid). */
-  const resolved = (cols: readonly number[]): boolean =>
+  const targets = upserts.map((u) => ({ u, cols: upsertTargetColumns(t, u) }));
+  /**
+   * Whether an upsert clause resolves a conflict on the rowid or this index: its target names
+   * exactly the rowid or the index's columns (collations, partial WHERE), as
+   * sqlite3UpsertAnalyzeTarget matches it; a target that is a superset of the columns does not.
+   */
+  const resolved = (on: 'rowid' | IndexSchema | null): boolean =>
     catchAll ||
-    upserts.some((u) => {
-      const target = new Set(u.target!.map((o) => (o.expr.kind === 'Column' ? (t.columnIndex.get(o.expr.name.toLowerCase()) ?? -3) : -3)));
-      if (target.has(t.rowidAlias) && t.rowidAlias >= 0) target.add(-1);
-      return cols.length > 0 && cols.every((c) => target.has(c)) && target.size >= new Set(cols).size;
-    });
+    (on !== null &&
+      targets.some(({ u, cols }) =>
+        cols !== null && (on === 'rowid' ? cols.cols.length === 1 && cols.cols[0] === t.rowidAlias && t.rowidAlias >= 0 : indexMatches(on, cols.cols, cols.colls, u.targetWhere)),
+      ));
   if (conn.pragmas.foreignKeys && (t.foreignKeys.length > 0 || (cx.schema.referencedBy.get(key)?.length ?? 0) > 0)) return true;
   if (callsFunction(w.stmt)) return true;
   for (const ci of w.defaulted ?? []) {
@@ -73,25 +78,27 @@ export function mayAbort(cx: CompileCtx, conn: Connection, w: WriteShape): boole
     const c = t.columns[ci];
     if (c.generated && callsFunction(c.generated.expr)) return true;
     if (!c.notNull || ci === t.rowidAlias || !changes(ci)) continue;
-    let action = w.orAction ?? c.notNullConflict ?? 'ABORT';
-    if (action === 'REPLACE' && (!c.defaultValue || c.generated)) action = 'ABORT';
-    if (action === 'ABORT') return true;
+    // REPLACE is ABORT without a DEFAULT, and with one the second pass over the columns
+    // checks it again as ABORT (sqlite3GenerateConstraintChecks): both may abort
+    const action = w.orAction ?? c.notNullConflict ?? 'ABORT';
+    if (action === 'ABORT' || action === 'REPLACE') return true;
   }
   const checkAction = w.orAction ?? 'ABORT';
   for (const k of t.checks) {
     if (w.changed !== null && !w.rowidChanges && !referencesColumn(k.expr, t, w.changed)) continue;
     if (checkAction === 'ABORT' || checkAction === 'REPLACE' || callsFunction(k.expr)) return true;
   }
-  if (w.rowidChanges && !t.withoutRowid && !resolved([-1]) && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
+  if (w.rowidChanges && !t.withoutRowid && !resolved('rowid') && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
   for (const idx of cx.schema.indexesOf(t.name)) {
     if (idx.partial && callsFunction(idx.partial)) return true;
     if (idx.columns.some((c) => c.expr !== null && callsFunction(c.expr))) return true;
     if (!idx.unique) continue;
     const touched =
       w.changed === null || w.rowidChanges || t.withoutRowid || idx.partial !== null || idx.columns.some((c) => c.column < 0 || w.changed!.has(c.column));
-    if (touched && !resolved(idx.columns.map((c) => c.column)) && (w.orAction ?? idx.onConflict ?? 'ABORT') === 'ABORT') return true;
+    if (touched && !resolved(idx) && (w.orAction ?? idx.onConflict ?? 'ABORT') === 'ABORT') return true;
   }
-  if (t.withoutRowid && !resolved(t.primaryKey) && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
+  const pk = t.withoutRowid ? [...cx.schema.indexes.values()].find((i) => i.origin === 'pk' && i.table.toLowerCase() === key && i.root === t.root) ?? null : null;
+  if (t.withoutRowid && !resolved(pk) && (w.orAction ?? t.pkConflict ?? 'ABORT') === 'ABORT') return true;
   return false;
 }
 

@@ -12,6 +12,7 @@ import type { CompileCtx } from '../context.js';
 import { compileExpr } from '../expr.js';
 import { bindFrom, type FromEntry } from '../from.js';
 import { planJoins } from '../join-plan.js';
+import { noteDmlTargetUsage } from '../column-usage.js';
 import { Scope } from '../scope.js';
 import type { RunPlan } from '../statement.js';
 import { dbNameOf } from '../../../catalog/schema.js';
@@ -23,6 +24,8 @@ import { astSome, type AstNode } from './ast-walk.js';
 import { compileReturning, ReturningRows } from './returning.js';
 import { mayAbort } from './statement-journal.js';
 import { compileSets } from './insert.js';
+import { updateInLoopOrder } from './one-pass.js';
+import { rowidValue } from './writer.js';
 
 export function compileUpdate(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, outer: Scope | null = null): RunPlan {
   return withCtes(cx, stmt.with, outer, () => compileUpdateBody(cx, conn, stmt, outer));
@@ -36,6 +39,7 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   const mk = (srcs: FromEntry[]) => (outer ? outer.child(srcs.map((e) => e.source)) : new Scope(srcs.map((e) => e.source), null, { correlated: false, depth: 0 }));
   bindFrom(cx, stmt.from, outer, entries, () => mk(entries));
   const scope = mk(entries);
+  if (entries.length === 1 && !stmt.orderBy && !stmt.limit) noteDmlTargetUsage(writer.source, [stmt.where]);
   const joined = planJoins(cx, entries, stmt.where, scope, null);
   const sets = compileSets(cx, stmt.sets, scope, table);
   const returning = compileReturning(cx, stmt.returning, new Scope([writer.source], outer, scope.query), table, true);
@@ -68,8 +72,18 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
 
   const nSlots = slots.length;
   const orAction = stmt.orAction;
+  // sqlite3Update computes the new rowid first, then the new values in column order; a column
+  // assigned twice takes its last assignment (the earlier expression is not evaluated)
+  const lastSet = new Map<number, number>();
+  sets.forEach((s, k) => s.cols.forEach((ci) => lastSet.set(ci, k)));
+  const rowidSet = table.rowidAlias >= 0 && sets[lastSet.get(table.rowidAlias) ?? -1]?.cols.length === 1 ? lastSet.get(table.rowidAlias)! : -1;
+  const setOrder: number[] = rowidSet >= 0 ? [rowidSet] : [];
+  for (const ci of [...lastSet.keys()].sort((a, b) => a - b)) {
+    const k = lastSet.get(ci)!;
+    if (!setOrder.includes(k)) setOrder.push(k);
+  }
   /** Updates the target row now in the slots (the FROM rows beside it). */
-  const updateRow = (): void => {
+  const updateRow = (pre: readonly SqlValue[] | null = null): void => {
     const rowid = rt.rowids[tslot];
     let old: SqlValue[] | undefined;
     if (mayChangeOthers) {
@@ -78,11 +92,14 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
       if (!old) return;
     } else old = writer.currentVals();
     const nv = oldNeeded ? old.slice() : old;
-    for (let k = 0; k < sets.length; k++) {
+    for (let o = 0; o < setOrder.length; o++) {
+      const k = setOrder[o];
       const s = sets[k];
-      const v = s.ev();
+      const v = pre !== null ? pre[k] : s.ev();
       if (s.cols.length === 1) nv[s.cols[0]] = writer.coerce(s.cols[0], v);
-      else s.cols.forEach((ci, j) => (nv[ci] = writer.coerce(ci, (v as unknown as SqlValue[])[j])));
+      else s.cols.forEach((ci, j) => lastSet.get(ci) === k && (nv[ci] = writer.coerce(ci, (v as unknown as SqlValue[])[j])));
+      // OP_MustBeInt on the new rowid, before any other new value is computed
+      if (k === rowidSet) rowidValue(nv[table.rowidAlias]);
     }
     writer.update(rowid, old, nv, orAction, changed);
   };
@@ -94,9 +111,25 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
     nSlots === 1 && orderEvs.length === 0 && limitEv === null && !mayChangeOthers && !table.withoutRowid &&
     !(table.rowidAlias >= 0 && changed.has(table.rowidAlias)) && !astSome(stmt.where, isSubquery) &&
     joined.byRowid.length === 1 && joined.byRowid[0];
+  // SQLite's two-pass UPDATE (ONEPASS_OFF) visits the rows in rowid (PRIMARY KEY) order
+  const inLoopOrder = nSlots > 1 || updateInLoopOrder(cx, conn, table, stmt, changed, joined.indexes[0] ?? null);
+  const sortCollected = (rows: (readonly SqlValue[])[], rowids: (Rowid | null)[]): void => {
+    if (!table.withoutRowid) {
+      let sorted = true;
+      for (let i = 1; i < rowids.length && sorted; i++) sorted = rowids[i - 1]! < rowids[i]!;
+      if (sorted) return; // a table scan or rowid lookups: already in rowid order
+    }
+    const order = inTableOrder(cx, table, rows.map((_, i) => i), (i) => rowids[i], (i) => rows[i]);
+    const r = order.map((i) => rows[i]);
+    const ids = order.map((i) => rowids[i]);
+    for (let i = 0; i < r.length; i++) {
+      rows[i] = r[i];
+      rowids[i] = ids[i];
+    }
+  };
   // Otherwise the rows are collected first (each slot's row and rowid, flat), in buffers that
   // the next run reuses unless a trigger runs this statement again meanwhile.
-  const buffer = { rows: [] as (readonly SqlValue[])[], rowids: [] as (Rowid | null)[], busy: false };
+  const buffer = { rows: [] as (readonly SqlValue[])[], rowids: [] as (Rowid | null)[], values: [] as SqlValue[][], busy: false };
   const op = joined.op;
 
   const body = (): void => {
@@ -113,28 +146,35 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
     const mine = !buffer.busy;
     const rows = mine ? buffer.rows : [];
     const rowids = mine ? buffer.rowids : [];
+    const values = mine ? buffer.values : [];
     buffer.busy = true;
     try {
-      collect(rows, rowids);
+      collect(rows, rowids, values);
+      if (!inLoopOrder) sortCollected(rows, rowids);
       const n = rowids.length;
-      for (let h = 0; h < n; h += nSlots) {
+      for (let h = 0, r = 0; h < n; h += nSlots, r++) {
         for (let i = 0; i < nSlots; i++) {
           rt.rows[slots[i]] = rows[h + i];
           rt.rowids[slots[i]] = rowids[h + i];
         }
-        updateRow();
+        updateRow(nSlots > 1 ? values[r] : null);
       }
     } finally {
       if (mine) {
         rows.length = 0;
         rowids.length = 0;
+        values.length = 0;
         buffer.busy = false;
       }
     }
   };
 
-  /** Collects the rows of every slot for each target row (once per target row with FROM). */
-  const collect = (rows: (readonly SqlValue[])[], rowids: (Rowid | null)[]): void => {
+  /**
+   * Collects the rows of every slot for each target row (once per target row with FROM). With
+   * FROM, SQLite's updateFromSelect computes the SET expressions in the collecting SELECT, for
+   * every row before any is updated: `values` receives them (in SET order).
+   */
+  const collect = (rows: (readonly SqlValue[])[], rowids: (Rowid | null)[], values: SqlValue[][]): void => {
     // UPDATE ... FROM: each target row is updated at most once
     const seen = nSlots > 1 && !table.withoutRowid ? new Set<Rowid>() : null;
     const seenPk = nSlots > 1 && table.withoutRowid ? new Set<string>() : null;
@@ -158,6 +198,7 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
           rows.push(rt.rows[slots[i]]);
           rowids.push(rt.rowids[slots[i]]);
         }
+        if (nSlots > 1) values.push(sets.map((x) => x.ev()));
       }
     } finally {
       op.close();
@@ -197,6 +238,7 @@ function compileUpdateBody(cx: CompileCtx, conn: Connection, stmt: UpdateStmt, o
   return {
     columns: returning ? returning.columns : [],
     write: true,
+    journal: !noJournal,
     run: dmlRun(cx, conn, { top, autoinc: top ? autoincTables(cx, conn, stmt) : [], noJournal, returned }, body),
   };
 }

@@ -10,7 +10,7 @@
  */
 import { sqliteError, SqliteError } from '../../../common/errors.js';
 import { Real, type SqlValue, compareValues, INT64_MAX } from '../../../common/value.js';
-import type { ConflictAction } from '../../ast.js';
+import type { ConflictAction, Expr } from '../../ast.js';
 import type { IndexSchema, TableSchema } from '../../../catalog/types.js';
 import type { IndexTree, KeyInfo, Rowid, TableTree } from '../../../storage/api.js';
 import type { Ev } from '../../exec/runtime.js';
@@ -25,6 +25,8 @@ import { bindTableSource } from '../table-source.js';
 import type { Connection } from '../../connection.js';
 import { ForeignKeys } from './foreign-keys.js';
 import { Triggers } from './triggers.js';
+import { astSome } from './ast-walk.js';
+import { indexChanged } from './one-pass.js';
 import { checkConstraintName } from '../../../catalog/build-table.js';
 import { pIndexOrder } from '../../../catalog/schema.js';
 import { autoincRegisters, nextAutoincRowid, normalizeRowid, stepAutoinc, type AutoincRegister, type AutoincRegisters } from './autoincrement.js';
@@ -63,7 +65,8 @@ export class TableWriter {
   readonly source: ScopeSource;
   readonly scope: Scope;
   private readonly indexes: IndexWriter[];
-  private readonly checks: { ev: Ev; what: string }[];
+  /** CHECK constraints with the columns each reads (columnsRead). */
+  private readonly checks: { ev: Ev; what: string; cols: ReadonlySet<number> }[];
   private readonly generated: { ci: number; ev: Ev }[];
   /** Generated columns declared NOT NULL (checked after the others). */
   private readonly generatedNotNull: number[];
@@ -79,6 +82,8 @@ export class TableWriter {
    */
   onRow: ((vals: SqlValue[], rowid: Rowid | null) => void) | null = null;
   private readonly pkIndex: IndexWriter | null;
+  /** An INSERT statement's own rows set last_insert_rowid (insert.ts). */
+  setsLastRowid = false;
   private readonly needsPosition: boolean;
 
   constructor(
@@ -100,7 +105,7 @@ export class TableWriter {
     const list = [...created.filter((i) => i.onConflict !== 'REPLACE'), ...created.filter((i) => i.onConflict === 'REPLACE')];
     this.indexes = list.map((idx, pos) => this.indexWriter(idx, pos));
     this.pkIndex = table.withoutRowid ? this.indexes.find((i) => i.schema.origin === 'pk') ?? null : null;
-    this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: checkConstraintName(c) }));
+    this.checks = table.checks.map((c) => ({ ev: compileExpr(cx, c.expr, this.scope).ev, what: checkConstraintName(c), cols: columnsRead(table, c.expr) }));
     this.generated = [];
     this.generatedNotNull = [];
     table.columns.forEach((c, ci) => {
@@ -236,6 +241,20 @@ export class TableWriter {
   /** A STRICT type error found by coerce for the row being written, raised after NOT NULL. */
   private typeError: SqliteError | null = null;
   private typeErrorColumn = 0;
+  /**
+   * The type error once the NOT NULL checks passed: OP_TypeCheck (sqlite3TableAffinity) runs
+   * lazily in sqlite3GenerateConstraintChecks, before the first CHECK constraint evaluated or
+   * the first index key built, else before the record is made; the rowid check does not run it.
+   */
+  private pendingType: SqliteError | null = null;
+
+  private typeCheck(): void {
+    const e = this.pendingType;
+    if (e !== null) {
+      this.pendingType = null;
+      throw e;
+    }
+  }
 
   private conflictFor(stmt: ConflictAction | null, constraint: ConflictAction | null): ConflictAction {
     return stmt ?? constraint ?? 'ABORT';
@@ -310,15 +329,20 @@ export class TableWriter {
       // PRIMARY KEY / rowid conflicts (an explicit rowid) and UNIQUE indexes
       const rowidCheckAt = !t.withoutRowid && !generated ? this.rowidCheckPosition(orAction, upserts) : -1;
       if (this.checkUnique(vals, null, null, orAction, upserts, rowidCheckAt, rowid)) return null;
+      this.typeCheck();
       this.fks.childAdded(vals);
       this.fks.parentAdded(vals);
       this.write(vals, rowid);
+      // OP_Insert with OPFLAG_LASTROWID: set before RETURNING and AFTER triggers run (an error
+      // there leaves it set, though the row is rolled back)
+      if (this.setsLastRowid && rowid !== null) this.conn.lastInsertRowid = rowid;
       this.conn.changes++;
       if (this.onRow !== null) this.onRow(vals, rowid);
       if (this.triggers.has('AFTER', 'INSERT')) this.triggers.fire('AFTER', 'INSERT', null, vals, rowid ?? -1);
       return rowid ?? 0;
     } catch (e) {
       this.typeError = null;
+      this.pendingType = null;
       if (e === SKIP) return null;
       throw e;
     }
@@ -339,17 +363,26 @@ export class TableWriter {
     const t = this.table;
     const typeError = this.typeError;
     if (typeError !== null) this.typeError = null;
+    // first pass: REPLACE with a DEFAULT (even DEFAULT NULL) puts the default in; the second
+    // pass, run when some column was so handled, checks those columns again as ABORT
+    let replaced: number[] | null = null;
     for (let ci = 0; ci < t.columns.length; ci++) {
       const col = t.columns[ci];
-      if (!col.notNull || vals[ci] !== null || col.generated) continue;
-      if (ci === t.rowidAlias) continue;
+      if (!col.notNull || col.generated || ci === t.rowidAlias) continue;
       const action = this.conflictFor(orAction, col.notNullConflict);
-      if (action === 'IGNORE') throw SKIP;
       if (action === 'REPLACE' && col.defaultValue) {
-        vals[ci] = this.coerce(ci, compileExpr(this.cx, col.defaultValue.expr, this.scope).ev());
-        if (vals[ci] !== null) continue;
+        (replaced ??= []).push(ci);
+        if (vals[ci] === null) vals[ci] = this.coerce(ci, compileExpr(this.cx, col.defaultValue.expr, this.scope).ev());
+        continue;
       }
+      if (vals[ci] !== null) continue;
+      if (action === 'IGNORE') throw SKIP;
       this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
+    }
+    if (replaced !== null) {
+      for (const ci of replaced) {
+        if (vals[ci] === null) this.raise('ABORT', `NOT NULL constraint failed: ${t.name}.${t.columns[ci].name}`, 'SQLITE_CONSTRAINT_NOTNULL');
+      }
     }
     for (const ci of this.generatedNotNull) {
       const col = t.columns[ci];
@@ -363,11 +396,36 @@ export class TableWriter {
       if (action === 'IGNORE') throw SKIP;
       this.raise(action === 'REPLACE' ? 'ABORT' : action, `NOT NULL constraint failed: ${t.name}.${col.name}`, 'SQLITE_CONSTRAINT_NOTNULL');
     }
-    if (typeError !== null) throw typeError;
+    this.pendingType = typeError;
   }
 
-  private checkChecks(orAction: ConflictAction | null): void {
+  /** Per set of assigned columns (one per UPDATE statement): the indexes whose key may change. */
+  private readonly changing = new WeakMap<ReadonlySet<number>, ((idx: IndexSchema) => boolean) | null>();
+
+  /**
+   * aRegIdx of sqlite3Update: the indexes an UPDATE of `changedCols` rewrites, or null for all
+   * (chngKey: the rowid or a PRIMARY KEY column is assigned, so every index entry moves).
+   */
+  private indexesChanging(changedCols: ReadonlySet<number>): ((idx: IndexSchema) => boolean) | null {
+    let f = this.changing.get(changedCols);
+    if (f === undefined) {
+      const t = this.table;
+      const chngKey = t.withoutRowid ? t.primaryKey.some((c) => changedCols.has(c)) : (t.rowidAlias >= 0 && changedCols.has(t.rowidAlias)) || changedCols.has(-1);
+      if (chngKey) f = null;
+      else {
+        const set = new Set(this.indexes.filter((w) => indexChanged(t, w.schema, changedCols)).map((w) => w.schema));
+        f = (idx: IndexSchema) => set.has(idx);
+      }
+      this.changing.set(changedCols, f);
+    }
+    return f;
+  }
+
+  /** CHECK constraints; an UPDATE (`changed`) skips those reading no changed column. */
+  private checkChecks(orAction: ConflictAction | null, changed: ReadonlySet<number> | null = null): void {
     for (const c of this.checks) {
+      if (changed !== null && !readsAny(c.cols, changed)) continue;
+      this.typeCheck();
       const v = c.ev();
       if (v !== null && !toBool(v)) {
         const action = this.conflictFor(orAction, null);
@@ -487,11 +545,23 @@ export class TableWriter {
    * is the row being updated (its own index entries are no conflict). Returns true if the row
    * must be skipped (IGNORE / upsert handled it).
    */
-  private checkUnique(vals: SqlValue[], self: Rowid | null, selfPk: SqlValue[] | null, orAction: ConflictAction | null, upserts: readonly UpsertHandler[], rowidCheckAt: number, newRowid: Rowid | null): boolean {
+  private checkUnique(
+    vals: SqlValue[],
+    self: Rowid | null,
+    selfPk: SqlValue[] | null,
+    orAction: ConflictAction | null,
+    upserts: readonly UpsertHandler[],
+    rowidCheckAt: number,
+    newRowid: Rowid | null,
+    /** UPDATE: the indexes whose key may change (aRegIdx[i] != 0); the others are not visited. */
+    changes: ((idx: IndexSchema) => boolean) | null = null,
+  ): boolean {
     const order = this.checkOrder(upserts);
     for (let i = 0; i < order.length; i++) {
       if (i === rowidCheckAt && this.checkRowid(vals, newRowid!, orAction, upserts)) return true;
       const w = order[i];
+      if (changes !== null && !changes(w.schema)) continue;
+      this.typeCheck();
       if (!w.schema.unique) continue;
       if (w.partial && !toBool(w.partial())) continue;
       const key = w.keyOf(vals);
@@ -656,11 +726,12 @@ export class TableWriter {
       this.computeGenerated(newVals, newRowid);
       this.checkNotNull(newVals, orAction, newRowid);
       if (this.needsPosition) this.position(newVals, newRowid);
-      this.checkChecks(orAction);
+      this.checkChecks(orAction, changedCols);
       const rowidCheckAt = !t.withoutRowid && newRowid !== oldRowid ? this.rowidCheckPosition(orAction, NO_UPSERTS) : -1;
       const selfPk = t.withoutRowid ? t.primaryKey.map((c) => oldVals[c]) : null;
       if (this.needsPosition) this.position(newVals, newRowid);
-      if (this.checkUnique(newVals, oldRowid, selfPk, orAction, NO_UPSERTS, rowidCheckAt, newRowid)) return false;
+      if (this.checkUnique(newVals, oldRowid, selfPk, orAction, NO_UPSERTS, rowidCheckAt, newRowid, this.indexesChanging(changedCols))) return false;
+      this.typeCheck();
       this.fks.childRemoved(oldVals, changedCols);
       this.fks.parentRemoved(oldVals, oldRowid, changedCols);
       if (!t.withoutRowid && newRowid === oldRowid) this.rewrite(oldVals, newVals, oldRowid!);
@@ -677,10 +748,33 @@ export class TableWriter {
       return true;
     } catch (e) {
       this.typeError = null;
+      this.pendingType = null;
       if (e === SKIP) return false;
       throw e;
     }
   }
+}
+
+/** The columns an expression reads (by name; the rowid as its alias, or -1), for UPDATE's skipping. */
+function columnsRead(table: TableSchema, e: Expr): ReadonlySet<number> {
+  const out = new Set<number>();
+  astSome(e, (n) => {
+    if (n.kind === 'Column' && n.name !== undefined) {
+      const ci = table.columnIndex.get(n.name.toLowerCase());
+      if (ci !== undefined) out.add(ci);
+      else if (ROWID_NAMES.has(n.name.toLowerCase())) out.add(table.rowidAlias >= 0 ? table.rowidAlias : -1);
+    }
+    return false;
+  });
+  return out;
+}
+
+const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
+
+/** sqlite3ExprReferencesUpdatedColumn over a precomputed column set (the rowid changes with the INTEGER PRIMARY KEY). */
+function readsAny(cols: ReadonlySet<number>, changed: ReadonlySet<number>): boolean {
+  for (const c of cols) if (changed.has(c)) return true;
+  return false;
 }
 
 /** Exact equality of stored keys (same storage class and bytes, not collation equality). */
@@ -706,7 +800,7 @@ export function rowidValue(v: SqlValue): Rowid {
 }
 
 /** STRICT tables: values must fit the declared type after affinity (datatype.html, STRICT); the error is returned. */
-function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue | SqliteError {
+export function strictValue(t: TableSchema, ci: number, v: SqlValue): SqlValue | SqliteError {
   if (v === null) return v;
   const col = t.columns[ci];
   const type = col.type.toUpperCase();
