@@ -72,6 +72,24 @@ export function noteDmlTargetUsage(src: ScopeSource, exprs: readonly (Expr | nul
     costColumns.set(src, null);
     return;
   }
+  costColumns.set(src, withGenerated(table, columnsNamed(src, table, refs)));
+}
+
+interface Ref {
+  table: string | null;
+  name: string;
+}
+
+/** The column references and stars of a query core and its ORDER BY. */
+function coreRefs(core: SelectCore, orderBy: readonly OrderingTerm[] | null): { refs: Ref[]; stars: { all: boolean; tables: Set<string>; nested: boolean } } {
+  const refs: Ref[] = [];
+  const stars = { all: false, tables: new Set<string>(), nested: false };
+  for (const part of [core.columns, core.from, core.where, core.groupBy, core.having, core.windows, orderBy]) collect(part, refs, stars, 0);
+  return { refs, stars };
+}
+
+/** The columns of `src` (a base table) that `refs` name, its rowid alias excepted. */
+function columnsNamed(src: ScopeSource, table: TableSchema, refs: readonly Ref[]): Set<number> {
   const lname = src.name.toLowerCase();
   const set = new Set<number>();
   for (const r of refs) {
@@ -79,12 +97,7 @@ export function noteDmlTargetUsage(src: ScopeSource, exprs: readonly (Expr | nul
     const ci = src.byName.get(r.name.toLowerCase());
     if (ci !== undefined && ci !== table.rowidAlias) set.add(ci);
   }
-  costColumns.set(src, withGenerated(table, set));
-}
-
-interface Ref {
-  table: string | null;
-  name: string;
+  return set;
 }
 
 function collect(x: unknown, refs: Ref[], stars: { all: boolean; tables: Set<string>; nested: boolean }, depth: number): void {
@@ -139,15 +152,7 @@ export function noteColumnUsage(core: SelectCore, orderBy: readonly OrderingTerm
   // the tables of flattened FROM subqueries are planned here too; a `*` inside them reads everything
   const sources = [...direct, ...planning.filter((s) => !direct.includes(s))];
   if (!sources.some((s) => s.table)) return;
-  const refs: Ref[] = [];
-  const stars = { all: false, tables: new Set<string>(), nested: false };
-  collect(core.columns, refs, stars, 0);
-  collect(core.from, refs, stars, 0);
-  collect(core.where, refs, stars, 0);
-  collect(core.groupBy, refs, stars, 0);
-  collect(core.having, refs, stars, 0);
-  collect(core.windows, refs, stars, 0);
-  collect(orderBy, refs, stars, 0);
+  const { refs, stars } = coreRefs(core, orderBy);
   const natural = hasNatural(core.from);
   for (const src of sources) {
     const table = src.table;
@@ -157,13 +162,7 @@ export function noteColumnUsage(core: SelectCore, orderBy: readonly OrderingTerm
       needed.set(src, null);
       continue;
     }
-    const lname = src.name.toLowerCase();
-    const set = new Set<number>();
-    for (const r of refs) {
-      if (r.table !== null && r.table.toLowerCase() !== lname) continue;
-      const ci = src.byName.get(r.name.toLowerCase());
-      if (ci !== undefined && ci !== table.rowidAlias) set.add(ci);
-    }
+    const set = columnsNamed(src, table, refs);
     if (natural) {
       // columns a NATURAL join compares: any name another source also has
       for (const other of sources) {
@@ -184,15 +183,7 @@ export function noteColumnUsage(core: SelectCore, orderBy: readonly OrderingTerm
  * needed (SQLite substitutes only the columns referenced).
  */
 export function namesReadFrom(core: SelectCore, orderBy: readonly OrderingTerm[] | null, alias: string): ReadonlySet<string> | null {
-  const refs: Ref[] = [];
-  const stars = { all: false, tables: new Set<string>(), nested: false };
-  collect(core.columns, refs, stars, 0);
-  collect(core.from, refs, stars, 0);
-  collect(core.where, refs, stars, 0);
-  collect(core.groupBy, refs, stars, 0);
-  collect(core.having, refs, stars, 0);
-  collect(core.windows, refs, stars, 0);
-  collect(orderBy, refs, stars, 0);
+  const { refs, stars } = coreRefs(core, orderBy);
   const lalias = alias.toLowerCase();
   if (stars.all || stars.nested || stars.tables.has(lalias) || hasNatural(core.from)) return null;
   const out = new Set<string>();

@@ -4,7 +4,7 @@
  */
 import { assertNever, sqliteError } from '../../common/errors.js';
 import { type SqlValue, Real, compareValues } from '../../common/value.js';
-import type { BinaryExpr, Expr, FunctionExpr } from '../ast.js';
+import type { BetweenExpr, BinaryExpr, Expr, FunctionExpr } from '../ast.js';
 import { toBool } from '../exec/truth.js';
 import { comparisonAffinity, applyComparisonAffinity, type Affinity, affinityOfType } from '../semantics/affinity.js';
 import { castTo } from '../semantics/convert.js';
@@ -71,18 +71,10 @@ export function compileExpr(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
         const both: Expr = { kind: 'Binary', op: 'AND', left: ge, right: le, start: e.start, end: e.end };
         return compileExpr(cx, e.not ? { kind: 'Unary', op: 'NOT', operand: both, start: e.start, end: e.end } : both, scope);
       }
-      const x = compileExpr(cx, e.expr, scope);
-      const lo = compileExpr(cx, e.low, scope);
-      const hi = compileExpr(cx, e.high, scope);
-      // x is evaluated once per row: cache it between the two comparisons
-      let cached: SqlValue = null;
-      const xc: Compiled = { ...x, ev: () => cached, constant: false };
-      const ge = comparison(cx, '>=', xc, lo);
-      const le = comparison(cx, '<=', xc, hi);
-      const xev = x.ev;
+      const { load, ge, le } = betweenParts(cx, e, scope);
       const not = e.not;
       return plain(() => {
-        cached = xev();
+        load();
         const r = and3(ge(), le);
         return not ? not3(r) : r;
       });
@@ -204,18 +196,10 @@ function not3(v: SqlValue): SqlValue {
  */
 export function compileFilter(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
   if (e.kind !== 'Between' || e.not || e.expr.kind === 'RowValue' || e.low.kind === 'RowValue' || e.high.kind === 'RowValue') return compileExpr(cx, e, scope);
-  const x = compileExpr(cx, e.expr, scope);
-  const lo = compileExpr(cx, e.low, scope);
-  const hi = compileExpr(cx, e.high, scope);
-  let cached: SqlValue = null;
-  const xc: Compiled = { ...x, ev: () => cached, constant: false };
-  const ge = comparison(cx, '>=', xc, lo);
-  const le = comparison(cx, '<=', xc, hi);
-  const xev = x.ev;
-  const constant = x.constant === true && lo.constant === true && hi.constant === true;
+  const { load, ge, le, constant } = betweenParts(cx, e, scope);
   return {
     ev: () => {
-      cached = xev();
+      load();
       const g = ge();
       return g !== TRUE ? g : le();
     },
@@ -223,6 +207,27 @@ export function compileFilter(cx: CompileCtx, e: Expr, scope: Scope): Compiled {
     coll: null,
     explicitColl: false,
     constant,
+  };
+}
+
+/**
+ * The two comparisons of `x BETWEEN low AND high`, reading x once per row: `load()` evaluates
+ * x for the row, then `ge()` and `le()` compare that value.
+ */
+function betweenParts(cx: CompileCtx, e: BetweenExpr, scope: Scope): { load: () => void; ge: Ev; le: Ev; constant: boolean } {
+  const x = compileExpr(cx, e.expr, scope);
+  const lo = compileExpr(cx, e.low, scope);
+  const hi = compileExpr(cx, e.high, scope);
+  let cached: SqlValue = null;
+  const xc: Compiled = { ...x, ev: () => cached, constant: false };
+  const xev = x.ev;
+  return {
+    load: () => {
+      cached = xev();
+    },
+    ge: comparison(cx, '>=', xc, lo),
+    le: comparison(cx, '<=', xc, hi),
+    constant: x.constant === true && lo.constant === true && hi.constant === true,
   };
 }
 
