@@ -119,8 +119,11 @@ export interface TableTree {
   /** Largest rowid in the tree, or 0 if empty. */
   maxRowid(): Rowid;
   count(): number;
-  /** Insert or overwrite. Only on a WriteTxn. */
-  insert(rowid: Rowid, record: readonly SqlValue[]): void;
+  /**
+   * Insert or overwrite. Only on a WriteTxn. `owned`: the caller gives the record array away (it
+   * is new and nobody changes it afterwards), so the tree may keep it as the row's decoded form.
+   */
+  insert(rowid: Rowid, record: readonly SqlValue[], owned?: boolean): void;
   /** Returns whether the row existed. Only on a WriteTxn. */
   delete(rowid: Rowid): boolean;
   /** Removes every entry (keeps the root page). Only on a WriteTxn. */

@@ -270,6 +270,19 @@ export function decodedForm(values: readonly SqlValue[], plain: boolean): SqlVal
   }
 }
 
+/**
+ * decodedForm for a record array its caller gives away (new, never changed afterwards): the
+ * array itself when decoding gives back exactly its values (plain, no -0 or NaN), else a copy.
+ */
+export function decodedFormOwned(values: readonly SqlValue[], plain: boolean): SqlValue[] | undefined {
+  if (!plain) return decodedForm(values, plain);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'number' && (v === 0 ? 1 / v < 0 : v !== v)) return decodedForm(values, plain);
+  }
+  return values as SqlValue[];
+}
+
 /** decodedForm of one value that passed its checks: numbers as readValue gives them back. */
 function decodedValue(v: SqlValue): SqlValue {
   if (typeof v !== 'number') return v;

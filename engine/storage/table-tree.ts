@@ -10,7 +10,7 @@ import { balance } from './balance.js';
 import { corrupt } from './errors.js';
 import { assemblePayload, cellRecord, freeOverflow, writeOverflow } from './overflow.js';
 import { BtPage, OWN_NLOC, OWN_NPAY, OWN_PAYLOAD_REF, OWN_RECS, PT_TABLE_INTERIOR, PT_TABLE_LEAF } from './page.js';
-import { decodedForm, encodeRecord, measureRecord, recordPlain, sharedOffset, writeMeasured, writeMeasuredShared } from './record.js';
+import { decodedForm, decodedFormOwned, encodeRecord, measureRecord, recordPlain, sharedOffset, writeMeasured, writeMeasuredShared } from './record.js';
 import { MAX_DEPTH, type PageSource, type PageWriter } from './source.js';
 import { TableCursorImpl } from './table-cursor.js';
 import { U_CELL_INSERTED, U_CELL_REMOVED, U_CELL_REPLACED } from './undo.js';
@@ -153,7 +153,7 @@ export class TableTreeImpl implements TableTree {
     return w;
   }
 
-  insert(rowid: Rowid, record: readonly SqlValue[]): void {
+  insert(rowid: Rowid, record: readonly SqlValue[], owned = false): void {
     const w = this.writer();
     if (typeof rowid !== 'number' || !Number.isSafeInteger(rowid)) rowid = canonicalRowid(rowid);
     const nPay = measureRecord(record, w.fmt4);
@@ -163,10 +163,10 @@ export class TableTreeImpl implements TableTree {
       const h = hwm.get(this.root);
       if (h === undefined || rowid > h) hwm.set(this.root, rowid);
     }
-    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteInImage(w, rowid, nPay, record, plain)) return;
+    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteInImage(w, rowid, nPay, record, plain, owned)) return;
     const buf = writeMeasuredShared(record, nPay);
     const off = sharedOffset.n;
-    this.insertPayload(w, rowid, buf, off, nPay, record, plain);
+    this.insertPayload(w, rowid, buf, off, nPay, record, plain, owned);
   }
 
   /**
@@ -176,7 +176,7 @@ export class TableTreeImpl implements TableTree {
    * straight to its place; the cell's references stay, so the page's next encode copies the
    * image whole. Returns false, having changed nothing, otherwise.
    */
-  private overwriteInImage(w: PageWriter, rowid: Rowid, nPay: number, record: readonly SqlValue[], plain: boolean): boolean {
+  private overwriteInImage(w: PageWriter, rowid: Rowid, nPay: number, record: readonly SqlValue[], plain: boolean, owned: boolean): boolean {
     const h = lastFound;
     const p = h.page;
     const pos = h.idx;
@@ -195,12 +195,12 @@ export class TableTreeImpl implements TableTree {
     ow.noteBytes!(p, pos, off, nPay);
     writeMeasured(record, img, off, nPay);
     if ((p.owned & OWN_RECS) === 0) p.own(OWN_RECS);
-    p.recs[pos] = p.warm ? decodedForm(record, plain) : undefined;
+    p.recs[pos] = p.warm ? (owned ? decodedFormOwned(record, plain) : decodedForm(record, plain)) : undefined;
     return true;
   }
 
-  private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean): void {
-    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteFound(w, rowid, buf, off, nPay, record, plain)) return;
+  private insertPayload(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean, owned = false): void {
+    if (lastFound.src === w && lastFound.rowid === rowid && lastFound.root === this.root && this.overwriteFound(w, rowid, buf, off, nPay, record, plain, owned)) return;
     const pgnos = (this.pgnos ??= []);
     const idxs = (this.idxs ??= []);
     let p = w.page(this.root);
@@ -270,7 +270,7 @@ export class TableTreeImpl implements TableTree {
    * the new record's decoded form is cached at once (the next read or update of the row need
    * not decode it).
    */
-  private overwriteFound(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean): boolean {
+  private overwriteFound(w: PageWriter, rowid: Rowid, buf: Buffer, off: number, nPay: number, record: readonly SqlValue[], plain: boolean, owned: boolean): boolean {
     const h = lastFound;
     const p = h.page;
     const pos = h.idx;
@@ -301,7 +301,7 @@ export class TableTreeImpl implements TableTree {
     }
     leaf.bufs[pos] = buf;
     leaf.offs[pos] = off;
-    leaf.recs[pos] = leaf.warm ? decodedForm(record, plain) : undefined;
+    leaf.recs[pos] = leaf.warm ? (owned ? decodedFormOwned(record, plain) : decodedForm(record, plain)) : undefined;
     leaf.used = used;
     return true;
   }

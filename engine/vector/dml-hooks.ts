@@ -59,9 +59,9 @@ class TrackedTableTree implements TableTree {
   count(): number {
     return this.tree.count();
   }
-  insert(rowid: Rowid, record: readonly SqlValue[]): void {
+  insert(rowid: Rowid, record: readonly SqlValue[], owned?: boolean): void {
     touch(this.changes, rowid);
-    this.tree.insert(rowid, record);
+    this.tree.insert(rowid, record, owned);
   }
   delete(rowid: Rowid): boolean {
     touch(this.changes, rowid);

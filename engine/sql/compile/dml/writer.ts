@@ -178,16 +178,37 @@ export class TableWriter {
     return t;
   }
 
-  /** Stored record for vals (rowid alias stored as NULL; VIRTUAL generated columns omitted). */
+  /** For each record position, the column stored there (VIRTUAL generated columns have none). */
+  private recordColumns: number[] | null = null;
+
+  /**
+   * Stored record for vals (rowid alias stored as NULL; VIRTUAL generated columns omitted), as a
+   * new packed array of exact size for up to 8 columns (what the readers index on every row, and
+   * what the table tree may keep as the row's decoded form: writer callers own it).
+   */
   toRecord(vals: readonly SqlValue[]): SqlValue[] {
     const t = this.table;
-    const rec = new Array<SqlValue>(t.recordLength);
-    const cols = t.columns;
-    for (let ci = 0; ci < cols.length; ci++) {
-      const ri = cols[ci].recordIndex;
-      if (ri < 0) continue;
-      rec[ri] = ci === t.rowidAlias ? null : vals[ci];
+    const cols = (this.recordColumns ??= recordColumnsOf(t));
+    const a = t.rowidAlias;
+    if (cols.length === t.columns.length) {
+      // every column is stored, in declaration order
+      switch (cols.length) {
+        case 1:
+          return [stored(vals, 0, a)];
+        case 2:
+          return [stored(vals, 0, a), stored(vals, 1, a)];
+        case 3:
+          return [stored(vals, 0, a), stored(vals, 1, a), stored(vals, 2, a)];
+        case 4:
+          return [stored(vals, 0, a), stored(vals, 1, a), stored(vals, 2, a), stored(vals, 3, a)];
+        case 5:
+          return [stored(vals, 0, a), stored(vals, 1, a), stored(vals, 2, a), stored(vals, 3, a), stored(vals, 4, a)];
+        case 6:
+          return [stored(vals, 0, a), stored(vals, 1, a), stored(vals, 2, a), stored(vals, 3, a), stored(vals, 4, a), stored(vals, 5, a)];
+      }
     }
+    const rec: SqlValue[] = [];
+    for (let ri = 0; ri < cols.length; ri++) rec.push(stored(vals, cols[ri], a));
     return rec;
   }
 
@@ -672,7 +693,7 @@ export class TableWriter {
     }
     rt.rows[slot] = newRec;
     rt.rowids[slot] = rowid;
-    this.tree().insert(rowid, newRec);
+    this.tree().insert(rowid, newRec, true);
   }
 
   private unwrite(vals: readonly SqlValue[], rowid: Rowid | null): void {
@@ -775,6 +796,20 @@ const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
 function readsAny(cols: ReadonlySet<number>, changed: ReadonlySet<number>): boolean {
   for (const c of cols) if (changed.has(c)) return true;
   return false;
+}
+
+/** The value column `ci` stores: NULL for the rowid alias (its value is the rowid). */
+function stored(vals: readonly SqlValue[], ci: number, rowidAlias: number): SqlValue {
+  return ci === rowidAlias ? null : vals[ci];
+}
+
+/** For each record position of `t`, its column. */
+function recordColumnsOf(t: TableSchema): number[] {
+  const out = new Array<number>(t.recordLength).fill(-1);
+  t.columns.forEach((c, ci) => {
+    if (c.recordIndex >= 0) out[c.recordIndex] = ci;
+  });
+  return out;
 }
 
 /** Exact equality of stored keys (same storage class and bytes, not collation equality). */
