@@ -17,8 +17,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { SqliteError } from '../common/errors.js';
-import { groupCommitOf, type GroupCommit } from '../storage/group-commit.js';
-import { nodeVfs } from '../storage/vfs-node.js';
 import type { SqlValue } from '../common/value.js';
 import { backup, type BackupMetadata } from './backup.js';
 import {
@@ -110,10 +108,6 @@ export class DatabaseImpl {
   #readonly: boolean;
   #memory: boolean;
   #controllers: TransactionControllers | null = null;
-  /** Absolute path of a file database (for whenDurable), null for memory databases. */
-  #file: string | null;
-  /** Its group-commit scheduler, looked up at the first whenDurable (null: none, e.g. a test session). */
-  #groupCommit: GroupCommit | null | undefined = undefined;
 
   constructor(filenameGiven?: unknown, options?: unknown) {
     let buffer: Buffer | undefined;
@@ -167,7 +161,6 @@ export class DatabaseImpl {
     this.#name = filenameGiven;
     this.#readonly = readonly;
     this.#memory = anonymous;
-    this.#file = anonymous || buffer ? null : path.resolve(filename);
     Object.defineProperties(this, DatabaseImpl.#getters);
   }
 
@@ -323,11 +316,7 @@ export class DatabaseImpl {
    */
   whenDurable(): Promise<void> {
     if (!this.#conn.open) return Promise.reject(new TypeError('The database connection is not open'));
-    const file = this.#file;
-    if (file === null) return Promise.resolve();
-    let gc = this.#groupCommit;
-    if (gc === undefined) gc = this.#groupCommit = groupCommitOf(nodeVfs, nodeVfs.fullPath(file)) ?? null;
-    return gc === null ? Promise.resolve() : gc.whenDurable();
+    return this.#conn.session.whenDurable?.() ?? Promise.resolve();
   }
 
   /** Registers a scalar SQL function. @example db.function('add2', (a, b) => a + b) */

@@ -635,6 +635,11 @@ export class Connection implements Session, ExecHost {
     this.savepoints.length = i + 1;
   }
 
+  /** Group commit (engine/storage/group-commit.ts) for the database file of this connection. */
+  whenDurable(): Promise<void> {
+    return this.engine.storage.whenDurable();
+  }
+
   /**
    * Runs one write statement with statement-level atomicity. In autocommit mode the statement
    * is its own transaction. A plan with `journal` false (statement-journal.ts: SQLite opens no

@@ -109,6 +109,8 @@ export interface Session {
   readonly memory: boolean;
   readonly open: boolean;
   close(): void;
+  /** heliosdb group commit: resolves once every transaction committed on the database before the call is durable. */
+  whenDurable?(): Promise<void>;
   createFunction(name: string, flags: FunctionFlags, impl: ScalarImpl): void;
   createAggregate(name: string, flags: FunctionFlags, impl: AggregateImpl): void;
   createTableFunction(name: string, impl: TableFunctionImpl): void;

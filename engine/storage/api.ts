@@ -263,5 +263,10 @@ export interface Storage {
   integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[];
   /** Another connection may read from now on: the open write transaction stops writing in place (WriteTxn.writeInPlace). */
   stopInPlaceWrites(): void;
+  /**
+   * Group commit (group-commit.ts): resolves once every transaction committed before the call
+   * is on stable storage; at once for memory databases and when nothing waits for the disk.
+   */
+  whenDurable(): Promise<void>;
   close(): void;
 }

@@ -48,7 +48,7 @@ import { SqliteError } from '../common/errors.js';
 import type { KeyInfo, SynchronousLevel } from './api.js';
 import { corrupt, ioError, notADatabase } from './errors.js';
 import { DbHeader, HELIOS_WRITE_VERSION, WRITER_VERSION_NUMBER } from './header.js';
-import { GroupCommit, registerGroupCommit, unregisterGroupCommit } from './group-commit.js';
+import { GroupCommit } from './group-commit.js';
 import { HLog } from './hlog.js';
 import { integrityCheck } from './integrity.js';
 import { LockFile } from './lockfile.js';
@@ -145,7 +145,6 @@ export class StorageCore {
       core.lock.release();
       throw e;
     }
-    registerGroupCommit(vfs, path, core.groupCommit!);
     return core;
   }
 
@@ -774,7 +773,6 @@ export class StorageCore {
     const gc = this.groupCommit;
     if (gc === null) return;
     gc.shutdown(cause);
-    if (this.vfs !== null) unregisterGroupCommit(this.vfs, this.path, gc);
   }
 
   private closeFiles(removeLog: boolean): void {

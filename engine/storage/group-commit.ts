@@ -188,22 +188,3 @@ function closedError(cause: Error | null): SqliteError {
   if (cause) (e as SqliteError & { cause?: unknown }).cause = cause;
   return e;
 }
-
-/** Open file cores by VFS and canonical path, for `Database#whenDurable()` (engine/api). */
-const registry = new WeakMap<object, Map<string, GroupCommit>>();
-
-export function registerGroupCommit(vfs: object, fullPath: string, gc: GroupCommit): void {
-  let m = registry.get(vfs);
-  if (m === undefined) registry.set(vfs, (m = new Map()));
-  m.set(fullPath, gc);
-}
-
-export function unregisterGroupCommit(vfs: object, fullPath: string, gc: GroupCommit): void {
-  const m = registry.get(vfs);
-  if (m !== undefined && m.get(fullPath) === gc) m.delete(fullPath);
-}
-
-/** The scheduler of the open database file at `fullPath` (vfs.fullPath of its name), if any. */
-export function groupCommitOf(vfs: object, fullPath: string): GroupCommit | undefined {
-  return registry.get(vfs)?.get(fullPath);
-}

@@ -77,6 +77,10 @@ export class StorageHandle implements Storage {
   stopInPlaceWrites(): void {
     this.live().writeTxn?.writeInPlace(false);
   }
+  whenDurable(): Promise<void> {
+    const gc = this.live().groupCommit;
+    return gc === null ? Promise.resolve() : gc.whenDurable();
+  }
   integrityCheck(trees: readonly { root: number; kind: 'table' | 'index'; keyInfo?: KeyInfo; name: string }[], maxErrors: number): string[] {
     return this.live().integrityCheck(trees, maxErrors);
   }
