@@ -439,9 +439,15 @@ function compileInList(cx: CompileCtx, not: boolean, x: Compiled, list: Compiled
   // sqlite3ExprCodeIN), not the pairwise rules of `=`.
   const single = list.length === 1 && list[0].constant === true;
   const tests = list.map((item) => comparison(cx, '=', xc, single ? item : { ...item, aff: null, coll: null, explicitColl: false }));
+  const items = list.map((item) => item.ev);
   return plain(() => {
     cached = xev();
-    if (cached === null) return null;
+    if (cached === null) {
+      // sqlite3ExprCodeIN compares a list element by element without testing the left operand
+      // for NULL first: every element is still evaluated (and may raise an error)
+      for (let i = 0; i < items.length; i++) items[i]();
+      return null;
+    }
     let sawNull = false;
     for (let i = 0; i < tests.length; i++) {
       const r = tests[i]();

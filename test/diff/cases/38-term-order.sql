@@ -68,3 +68,15 @@ INSERT INTO uf VALUES (1, NULL, '[1]'), (2, NULL, '[2]'), (3, NULL, 'bad');
 -- error
 UPDATE uf SET c0 = json_type(uf.c1), c1 = -2 FROM (SELECT 1 AS one) AS f WHERE uf.c1 IS NOT NULL AND f.one;
 SELECT * FROM uf;
+
+-- an IN list of expressions is compared element by element without testing its left operand for
+-- NULL first (sqlite3ExprCodeIN, IN_INDEX_NOOP): every element is evaluated and may raise
+CREATE TABLE inl (x, y);
+INSERT INTO inl VALUES (NULL, 'bad'), (1, '{"a":1}');
+-- error
+SELECT x IN (x, json(y)) FROM inl;
+SELECT x IN (x, json(y)) FROM inl WHERE y <> 'bad';
+-- error
+SELECT count(*) FROM inl WHERE CASE 1.0 WHEN x THEN x END IN ((y ->> '$.a'), 5);
+-- error
+SELECT count(*) FROM inl WHERE CASE 1.0 WHEN x THEN x END IN ((y ->> '$.a'), 5) AND y <> 'bad';
