@@ -9,6 +9,7 @@
  * Terms are usable by an index only under SQLite's affinity and collation rules
  * (sqlite3IndexAffinityOk, matching collation), so results never differ from a scan.
  */
+import { termImpliesPartial } from './partial-index.js';
 import type { SqlValue } from '../../common/value.js';
 import type { IndexSchema, TableSchema } from '../../catalog/types.js';
 import type { KeyInfo } from '../../storage/api.js';
@@ -432,7 +433,7 @@ function collectCandidates(
     const isPk = table.withoutRowid && idx.origin === 'pk';
     if (indexedBy === false && !isPk) continue;
     if (typeof indexedBy === 'string' && idx.name.toLowerCase() !== indexedBy.toLowerCase()) continue;
-    if (idx.partial && !terms.some((t, i) => usable(i) && sameExpr(t, idx.partial!))) continue;
+    if (idx.partial && !terms.some((t, i) => usable(i) && termImpliesPartial(t, idx.partial!, src))) continue;
     const keyCols = indexKeyColumns(table, idx);
     const nKeyCol = idx.columns.length;
     const used: ColumnTerm[] = [];
