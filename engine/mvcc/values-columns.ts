@@ -7,22 +7,7 @@
  */
 import { Real, type SqlValue } from '../common/value.js';
 import type { RecordColumns } from '../storage/api.js';
-
-/** Serial type of an integer value (file format 2.1): the smallest that holds it. */
-function intSerialType(v: number): number {
-  if (v === 0) return 8;
-  if (v === 1) return 9;
-  if (v >= -128 && v <= 127) return 1;
-  if (v >= -32768 && v <= 32767) return 2;
-  if (v >= -8388608 && v <= 8388607) return 3;
-  if (v >= -2147483648 && v <= 2147483647) return 4;
-  if (v >= -140737488355328 && v <= 140737488355327) return 5;
-  return 6;
-}
-
-function utf8Length(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
-}
+import { serialType as serialTypeOf } from '../storage/index.js';
 
 export class ValuesColumns implements RecordColumns {
   n = 0;
@@ -36,13 +21,7 @@ export class ValuesColumns implements RecordColumns {
   }
 
   serialType(i: number): number {
-    const v = this.vals[i];
-    if (v === null) return 0;
-    if (typeof v === 'number') return Number.isSafeInteger(v) ? intSerialType(v) : 7;
-    if (typeof v === 'bigint') return 6;
-    if (typeof v === 'string') return 13 + 2 * utf8Length(v);
-    if (v instanceof Real) return 7;
-    return 12 + 2 * v.byteLength;
+    return serialTypeOf(this.vals[i], true);
   }
 
   smallInt(i: number): number {

@@ -20,7 +20,7 @@ export type { Vfs, VfsFile, OpenMode } from './vfs.js';
 export { MemoryVfs } from './vfs-memory.js';
 export { FaultVfs, SimulatedCrash, type FaultPlan, type FaultKind } from './vfs-fault.js';
 export { NodeVfs, nodeVfs } from './vfs-node.js';
-export { encodeRecord, decodeRecord } from './record.js';
+export { encodeRecord, decodeRecord, serialType } from './record.js';
 export { compareKeys } from './keycompare.js';
 export * from './api.js';
 

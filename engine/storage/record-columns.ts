@@ -73,29 +73,10 @@ export class RecordColumnsImpl implements RecordColumns {
   }
 
   smallInt(i: number): number {
-    const buf = this.buf;
-    const o = this.offs[i];
-    switch (this.types[i]) {
-      case 1:
-        return (buf[o] << 24) >> 24;
-      case 2:
-        return (((buf[o] << 8) | buf[o + 1]) << 16) >> 16;
-      case 3:
-        return (((buf[o] << 16) | (buf[o + 1] << 8) | buf[o + 2]) << 8) >> 8;
-      case 4:
-        return (buf[o] << 24) | (buf[o + 1] << 16) | (buf[o + 2] << 8) | buf[o + 3];
-      case 5: {
-        const hi = (((buf[o] << 8) | buf[o + 1]) << 16) >> 16;
-        const lo = ((buf[o + 2] << 24) | (buf[o + 3] << 16) | (buf[o + 4] << 8) | buf[o + 5]) >>> 0;
-        return hi * 4294967296 + lo;
-      }
-      case 8:
-        return 0;
-      case 9:
-        return 1;
-      default:
-        throw new Error(`heliosdb-lite internal error: smallInt() of serial type ${this.types[i]}`);
-    }
+    const t = this.types[i];
+    // the integer serial types that hold a safe integer (readValue gives a number for them)
+    if ((t >= 1 && t <= 5) || t === 8 || t === 9) return readValue(this.buf, this.offs[i], t) as number;
+    throw new Error(`heliosdb-lite internal error: smallInt() of serial type ${t}`);
   }
 
   textLength(i: number): number {

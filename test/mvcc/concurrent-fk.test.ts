@@ -10,18 +10,11 @@
  */
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Database } from '../../engine/api/index.js';
-import { rng, tempDir } from './helpers.js';
+import { rng, tempDir, closeAfterEach, type Db } from './helpers.js';
 
-type Db = InstanceType<typeof Database>;
-const open: Db[] = [];
-afterEach(() => {
-  while (open.length) {
-    const d = open.pop()!;
-    if (d.open) d.close();
-  }
-});
+const { keep, connect } = closeAfterEach();
 
 interface Case {
   readonly name: string;
@@ -79,7 +72,7 @@ function runCase(c: Case): void {
   const file = path.join(tempDir(), 'fk.db');
   const a = new Database(file);
   const b = new Database(file);
-  open.push(a, b);
+  keep(a, b);
   a.pragma('helios_concurrent_writes = ON');
   a.exec(c.setup);
   a.exec('BEGIN');
@@ -153,7 +146,7 @@ describe('row-level foreign key validation of concurrent commits', () => {
     const file = path.join(tempDir(), 'fk-off.db');
     const a = new Database(file);
     const b = new Database(file);
-    open.push(a, b);
+    keep(a, b);
     a.pragma('helios_concurrent_writes = ON');
     a.exec(P);
     a.pragma('foreign_keys = OFF');
@@ -169,7 +162,7 @@ describe('row-level foreign key validation of concurrent commits', () => {
     const file = path.join(tempDir(), 'fk-new.db');
     const a = new Database(file);
     const b = new Database(file);
-    open.push(a, b);
+    keep(a, b);
     a.pragma('helios_concurrent_writes = ON');
     a.exec(P);
     a.exec('BEGIN; DELETE FROM par WHERE id = 3');
@@ -183,7 +176,7 @@ describe('row-level foreign key validation of concurrent commits', () => {
     // after its snapshot), and the replay has nothing to delete, yet c wrote row 2
     const file = path.join(tempDir(), 'fk-net-zero.db');
     const [a, b, c] = [new Database(file), new Database(file), new Database(file)];
-    open.push(a, b, c);
+    keep(a, b, c);
     a.exec('CREATE TABLE par(id INTEGER PRIMARY KEY, name TEXT)');
     for (const d of [a, b, c]) {
       d.exec('BEGIN');
@@ -204,12 +197,7 @@ function runFkHistory(seed: number, nConn: number, nTxn: number): void {
   const r = rng(seed);
   const pick = (n: number): number => Math.floor(r() * n);
   const file = path.join(tempDir(), 'fk-rand.db');
-  const dbs: Db[] = [];
-  for (let i = 0; i < nConn; i++) {
-    const d = new Database(file);
-    open.push(d);
-    dbs.push(d);
-  }
+  const dbs = connect(file, nConn);
   dbs[0].exec('CREATE TABLE par(id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE ch(id INTEGER PRIMARY KEY, p INTEGER REFERENCES par(id)); CREATE INDEX chp ON ch(p)');
   interface State {
     par: Set<number>;

@@ -7,34 +7,22 @@
  * BEGIN IMMEDIATE/EXCLUSIVE take the exclusive slot (checked against better-sqlite3).
  */
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { Database } from '../../engine/api/index.js';
-import { rng, tempDir } from './helpers.js';
+import { rng, tempDir, closeAfterEach, type Db } from './helpers.js';
 
-type Db = InstanceType<typeof Database>;
-const open: Db[] = [];
+const { keep, connect } = closeAfterEach();
 
 function conns(n: number, setup: string, opts: { on?: boolean; retention?: number } = {}): Db[] {
   const file = path.join(tempDir(), 'cw.db');
-  const out: Db[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Database(file);
-    open.push(d);
-    out.push(d);
-  }
+  const out = connect(file, n);
   if (opts.retention) out[0].pragma(`helios_retention = ${opts.retention}`);
   if (opts.on !== false) out[0].pragma('helios_concurrent_writes = ON');
   out[0].exec(setup);
   return out;
 }
 
-afterEach(() => {
-  while (open.length) {
-    const d = open.pop()!;
-    if (d.open) d.close();
-  }
-});
 
 function code(fn: () => unknown): string | null {
   try {
@@ -132,7 +120,7 @@ describe('BEGIN IMMEDIATE / EXCLUSIVE: the exclusive slot', () => {
     a.close();
     b.exec('BEGIN IMMEDIATE; UPDATE t SET v = 5 WHERE id = 1; COMMIT');
     const c = new Database(b.name);
-    open.push(c);
+    keep(c);
     const tx = (d: Db, v: number) => d.transaction(() => d.prepare('UPDATE t SET v = ? WHERE id = 2').run(v));
     tx(b, 1).immediate();
     tx(c, 2).exclusive();

@@ -7,27 +7,14 @@
  * integrity_check), checked by hand-written cases and a randomized checker against a model.
  */
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Database } from '../../engine/api/index.js';
-import { rng, tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { rng, tempDir, closeAfterEach, type Db } from './helpers.js';
 
-type Db = InstanceType<typeof Database>;
-const open: Db[] = [];
-afterEach(() => {
-  while (open.length) {
-    const d = open.pop()!;
-    if (d.open) d.close();
-  }
-});
+const { keep, connect } = closeAfterEach();
 
 function conns(n: number, setup: string, policy: string | null = 'last_writer_wins'): Db[] {
   const file = path.join(tempDir(), 'lww.db');
-  const out: Db[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Database(file);
-    open.push(d);
-    out.push(d);
-  }
+  const out = connect(file, n);
   out[0].pragma('helios_concurrent_writes = ON');
   if (policy !== null) out[0].pragma(`helios_conflict = ${policy}`);
   out[0].exec(setup);

@@ -2,6 +2,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
+import { Database } from '../../engine/api/index.js';
+
+export type Db = InstanceType<typeof Database>;
 
 /** mulberry32: a small seeded PRNG. */
 export function rng(seed: number): () => number {
@@ -22,4 +26,28 @@ export function tempDir(): string {
 /** Blocks for `ms` milliseconds (the synchronous API has no other way to let wall time pass). */
 export function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * For a test file that opens connections; call it at module scope (it registers an afterEach
+ * hook). `keep(...dbs)` has connections closed after the current test; `connect(file, n)`
+ * opens n connections to `file`, kept so.
+ */
+export function closeAfterEach(): { keep(...dbs: Db[]): void; connect(file: string, n: number): Db[] } {
+  const open: Db[] = [];
+  afterEach(() => {
+    while (open.length) {
+      const d = open.pop()!;
+      if (d.open) d.close();
+    }
+  });
+  const keep = (...dbs: Db[]): void => {
+    open.push(...dbs);
+  };
+  const connect = (file: string, n: number): Db[] => {
+    const out = Array.from({ length: n }, () => new Database(file));
+    keep(...out);
+    return out;
+  };
+  return { keep, connect };
 }

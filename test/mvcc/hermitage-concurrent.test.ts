@@ -6,27 +6,14 @@
  * plays the same anomalies with concurrent writes OFF, where they are all prevented.
  */
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Database } from '../../engine/api/index.js';
-import { tempDir } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { tempDir, closeAfterEach, type Db } from './helpers.js';
 
-type Db = InstanceType<typeof Database>;
-const open: Db[] = [];
-afterEach(() => {
-  while (open.length) {
-    const d = open.pop()!;
-    if (d.open) d.close();
-  }
-});
+const { keep, connect } = closeAfterEach();
 
 function conns(n: number): Db[] {
   const file = path.join(tempDir(), 'herm.db');
-  const out: Db[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Database(file);
-    open.push(d);
-    out.push(d);
-  }
+  const out = connect(file, n);
   expect(out[0].pragma('helios_concurrent_writes', { simple: true })).toBe(1);
   out[0].exec('CREATE TABLE test(id INTEGER PRIMARY KEY, value INTEGER); INSERT INTO test VALUES (1, 10), (2, 20);');
   return out;

@@ -11,34 +11,22 @@
  * here turns it off.
  */
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Database } from '../../engine/api/index.js';
 import { VersionLog } from '../../engine/mvcc/version-log.js';
-import { rng, tempDir } from './helpers.js';
+import { rng, tempDir, closeAfterEach, type Db } from './helpers.js';
 
-type Db = InstanceType<typeof Database>;
-const open: Db[] = [];
+const { keep, connect } = closeAfterEach();
 
 function conns(n: number, setup: string, retention = 0): Db[] {
   const file = path.join(tempDir(), 'iso.db');
-  const out: Db[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = new Database(file);
-    open.push(d);
-    out.push(d);
-  }
+  const out = connect(file, n);
   out[0].pragma('helios_concurrent_writes = OFF');
   if (retention > 0) out[0].pragma(`helios_retention = ${retention}`);
   out[0].exec(setup);
   return out;
 }
 
-afterEach(() => {
-  while (open.length) {
-    const d = open.pop()!;
-    if (d.open) d.close();
-  }
-});
 
 function code(fn: () => unknown): string | null {
   try {
@@ -281,7 +269,7 @@ describe('snapshot reads', () => {
     a.exec('BEGIN');
     expect(val(a, 1)).toBe(10);
     const b = new Database(a.name);
-    open.push(b);
+    keep(b);
     expect(val(b, 1)).toBe(10);
     expect(code(() => b.exec('UPDATE t SET v = 0'))).toBe('SQLITE_BUSY');
     expect(val(a, 1)).toBe(10);

@@ -28,7 +28,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(buildStorage
 
 /**
  * Bundles the whole engine (engine/api/index.ts) into one CommonJS file for the child processes
- * of the crash test with history (history-child.mjs), with esbuild (a devDependency).
+ * of the engine-level crash tests (history, group commit, vectors), with esbuild (a devDependency).
  * Native modules stay external. Returns the bundle's path; it exports { Database, ... }.
  * `name` names the output file (default engine.cjs).
  */
